@@ -1,0 +1,54 @@
+# Stalking and harassment guidance: every task a developer or editor needs.
+# `make serve` and `make test` set everything up on a fresh machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell sha256sum requirements/requirements.txt | cut -c1-12)
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: help serve build check test test-fast bench offline lock audit schema new-case-study clean
+
+help:          ## List the tasks
+	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*## /\t/'
+
+$(STAMP): requirements/requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP) ## Create the virtual environment from the hashed lock file
+
+serve: $(STAMP) ## Build and serve the site at http://127.0.0.1:8000, rebuilding on save
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP) ## Build the site into site/ (fails on any warning)
+	$(BIN)/mkdocs build --strict --clean
+
+check: $(STAMP) ## Check the sources in seconds, without building
+	$(BIN)/python -m macros.cli check
+
+test: $(STAMP) ## Run every test (browser tests included)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP) ## Measure build time, scaling and check time
+	$(BIN)/python -m tests.bench
+
+offline: $(STAMP) ## Build a zip that works from the file system, without a network
+	$(BIN)/python -m macros.offline
+
+lock: ## Refresh the hashed lock file from requirements/requirements.in
+	test -x $(VENV)-tools/bin/pip-compile || ($(PYTHON) -m venv $(VENV)-tools && $(VENV)-tools/bin/pip install --quiet pip-tools==7.6.2)
+	cd requirements && ../$(VENV)-tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
+
+audit: ## Report known vulnerabilities in the locked versions (never fails on a network error)
+	test -x $(VENV)-tools/bin/pip-audit || ($(PYTHON) -m venv $(VENV)-tools && $(VENV)-tools/bin/pip install --quiet pip-audit==2.10.0)
+	$(VENV)-tools/bin/pip-audit --require-hashes --disable-pip -r requirements/requirements.txt || echo "pip-audit reported problems or could not reach the advisory service: read the output above."
+
+schema: $(STAMP) ## Write the JSON Schemas for editors to schema/
+	$(BIN)/python -m macros.cli schema
+
+clean:
+	rm -rf site build

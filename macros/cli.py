@@ -1,0 +1,56 @@
+"""`make check`: run every check without building the site.
+
+    python -m macros.cli check [--today YYYY-MM-DD] [--root PATH]
+
+Exit status 1 if there are errors. Warnings (pages overdue for review) are
+listed but do not fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from . import checks
+from .project import load_project
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m macros.cli")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="check the guidance sources")
+    check.add_argument("--root", default=".", type=Path)
+    check.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
+    sub.add_parser("schema", help="write the JSON Schemas to schema/")
+    args = parser.parse_args(argv)
+    if args.command == "schema":
+        from .schema import write_schemas
+
+        for path in write_schemas(Path("schema")):
+            print(f"wrote {path}")
+        return 0
+    started = time.perf_counter()
+    project = load_project(args.root)
+    problems = checks.run_all(project, args.today)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for p in problems:
+        prefix = "warning: " if p.severity == "warning" else ""
+        print(f"{prefix}{p}")
+    took = time.perf_counter() - started
+    summary = (
+        f"{len(project.pages)} pages, {len(project.case_studies)} case studies, "
+        f"{len(project.references)} traced sections checked in {took:.1f} s: "
+        f"{len(errors)} error(s), {len(warnings)} warning(s)."
+    )
+    print(summary, file=sys.stderr)
+    if errors:
+        print("Fix the errors above (each line says how), then run `make check` again.", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

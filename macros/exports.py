@@ -1,0 +1,117 @@
+"""Machine-readable exports and the content security policy.
+
+Pure functions over the project index (or over a built HTML page); the hooks
+write their output into the site.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+
+from . import render
+from .project import Project
+
+
+def traceability(project: Project) -> dict:
+    """Who addresses what: the same facts as the item pages and the matrix."""
+    return {
+        "items": [
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "title": item.title,
+                "addressee": item.addressee,
+                "fingerprint": item.fingerprint,
+                "url": _url(render.item_uri(item.id)),
+                "sections": [
+                    {"page": _url(r.page), "anchor": r.anchor, "section": r.section, "source": f"{r.path}:{r.line}"}
+                    for r in project.references_to(item.id)
+                ],
+                "case_studies": sorted(
+                    cid for cid, (_, meta) in project.case_study_ids.items() if item.id in meta.illustrates
+                ),
+            }
+            for item in project.register.items
+        ],
+        "case_studies": [
+            {
+                "id": cid,
+                "title": meta.title,
+                "url": _url(render.case_uri(cid)),
+                "illustrates": meta.illustrates,
+                "themes": meta.themes,
+                "used_on": sorted({_url(u.page) for u in project.uses_of(cid)}),
+            }
+            for cid, (_, meta) in sorted(project.case_study_ids.items())
+        ],
+    }
+
+
+def review_feed(project: Project, site_url: str) -> dict:
+    """Review data for every guidance page, like GOV.UK Tech Docs' pages.json."""
+    pages = []
+    for page in project.pages:
+        meta = project.page_meta(page)
+        pages.append(
+            {
+                "title": meta.title,
+                "url": site_url.rstrip("/") + "/" + _url(page.uri) if site_url else _url(page.uri),
+                "owner": meta.owner,
+                "last_reviewed": meta.last_reviewed.isoformat(),
+                "review_in": meta.review_in,
+                "review_due": meta.review_due.isoformat(),
+                "law_as_at": meta.law_as_at.isoformat(),
+                "source": page.path,
+            }
+        )
+    return {"pages": pages}
+
+
+def _url(uri: str) -> str:
+    """The directory-style URL of a docs path: 'pleas.md' -> 'pleas/'."""
+    if uri == "index.md":
+        return ""
+    if uri.endswith("/index.md"):
+        return uri[: -len("index.md")]
+    return uri[: -len(".md")] + "/"
+
+
+def dumps(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Content security policy
+# ---------------------------------------------------------------------------
+
+# Scripts, styles, fonts and images come from the site itself only. Inline
+# scripts that Material needs are allowed by hash, computed per page below.
+POLICY = (
+    "default-src 'self'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self' blob:; frame-src 'self' blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
+
+
+def script_hashes(html: str) -> list[str]:
+    hashes = []
+    for match in INLINE_SCRIPT.finditer(html):
+        if "application/json" in match.group("attrs"):
+            continue  # data, not script
+        digest = base64.b64encode(hashlib.sha256(match.group("body").encode()).digest()).decode()
+        hashes.append(f"'sha256-{digest}'")
+    return sorted(set(hashes))
+
+
+def content_security_policy(html: str) -> str:
+    return POLICY.format(hashes=" ".join(script_hashes(html))).replace("  ", " ")
+
+
+def add_content_security_policy(html: str) -> str:
+    """Insert the policy as the first element of <head>, before any script."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html)}">'
+    return re.sub(r"<head>", "<head>\n    " + meta, html, count=1)

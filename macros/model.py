@@ -1,0 +1,240 @@
+"""The one data model: the register, page and case-study front matter, and the
+traceability index built from them.
+
+Pydantic models declare what editors may write (and export as JSON Schema).
+Plain dataclasses hold what the loader found in the sources. Nothing here
+reads files or knows about MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ITEM_ID = r"^(R[1-9]|F[1-9])$"
+CASE_STUDY_ID = r"^CS-\d{2}$"
+
+# Headings every case study must have, in this order.
+CASE_STUDY_HEADINGS = (
+    "What happened",
+    "The decisions",
+    "What went well or should have happened",
+    "Learning points",
+)
+
+
+class Strict(BaseModel):
+    """Unknown keys are mistakes (usually typos), so they are rejected."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------
+# The register (recommendations.yml)
+# --------------------------------------------------------------------------
+
+
+class Commitment(Strict):
+    id: str = Field(pattern=r"^R[1-9]\.\d+$", description="For example R2.1.")
+    text: str = Field(min_length=10, description="The commitment, in our own words.")
+
+
+class RegisterItem(Strict):
+    id: str = Field(pattern=ITEM_ID, description="R1 to R7, or F1 to F4.")
+    kind: Literal["recommendation", "finding"]
+    number: int | None = Field(
+        default=None, description="Number in the 2017 response (recommendations only)."
+    )
+    addressee: str = Field(min_length=3)
+    title: str = Field(min_length=3, max_length=80)
+    summary: str = Field(min_length=20)
+    commitments: list[Commitment] = Field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        """Six hex digits that change whenever the wording changes.
+
+        A section that addresses this item records the fingerprint it was
+        reviewed against (``"R3@1a2b3c"``); a mismatch makes it suspect.
+        """
+        words = [self.title, self.summary] + [c.text for c in self.commitments]
+        text = "\n".join(" ".join(w.split()) for w in words)
+        return hashlib.sha256(text.encode()).hexdigest()[:6]
+
+    @property
+    def slug(self) -> str:
+        return self.id.lower()
+
+
+class Theme(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z-]+$")
+    label: str
+
+
+class Register(Strict):
+    items: list[RegisterItem]
+    themes: list[Theme]
+
+
+class ChangelogEntry(Strict):
+    date: dt.date
+    title: str = Field(min_length=3, max_length=90)
+    summary: str = Field(min_length=20, description="What changed, for a reader, in one or two sentences.")
+    pages: list[str] = Field(default_factory=list, description="Guidance pages affected, e.g. pleas.md.")
+
+
+class Changelog(Strict):
+    entries: list[ChangelogEntry]
+
+
+# --------------------------------------------------------------------------
+# Front matter
+# --------------------------------------------------------------------------
+
+REVIEW_IN = re.compile(r"^(\d+) (month|months|year|years)$")
+
+
+class PageMeta(Strict):
+    """Front matter of a guidance page in docs/."""
+
+    title: str = Field(min_length=3, max_length=90)
+    summary: str = Field(min_length=20, description="One sentence for readers and search.")
+    owner: str = Field(min_length=3, description="A team or role, never a person's name.")
+    last_reviewed: dt.date = Field(description="The date a person last reviewed the page.")
+    review_in: str = Field(description='How often to review, for example "6 months".')
+    law_as_at: dt.date = Field(description="The date at which the page states the law.")
+    # Material / MkDocs keys that pages may use.
+    hide: list[Literal["navigation", "toc", "footer"]] = Field(default_factory=list)
+    search: dict | None = None
+
+    @field_validator("review_in")
+    @classmethod
+    def _review_in(cls, value: str) -> str:
+        if not REVIEW_IN.match(value):
+            raise ValueError('write it as a number and a unit, for example "6 months" or "1 year"')
+        return value
+
+    @property
+    def review_due(self) -> dt.date:
+        count, unit = REVIEW_IN.match(self.review_in).groups()
+        months = int(count) * (12 if unit.startswith("year") else 1)
+        year, month = divmod(self.last_reviewed.month - 1 + months, 12)
+        day = min(self.last_reviewed.day, 28)
+        return dt.date(self.last_reviewed.year + year, month + 1, day)
+
+
+class CaseStudyMeta(Strict):
+    """Front matter of a case study in case_studies/."""
+
+    id: str = Field(pattern=CASE_STUDY_ID, description="CS- and two digits, for example CS-07.")
+    title: str = Field(min_length=3, max_length=90)
+    summary: str = Field(min_length=20, max_length=400)
+    offences: list[str] = Field(min_length=1, description="Statute and section, for example 'PHA 1997 s.4A'.")
+    themes: list[str] = Field(min_length=1)
+    illustrates: list[str] = Field(min_length=1, description="Register ids, for example [R3, F3].")
+    outcome: str = Field(min_length=10)
+
+    @field_validator("illustrates")
+    @classmethod
+    def _ids(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not re.match(ITEM_ID, v)]
+        if bad:
+            raise ValueError(f"{', '.join(bad)} is not a register id (R1 to R7, F1 to F4)")
+        return value
+
+
+# --------------------------------------------------------------------------
+# What the loader finds in the sources
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str  # relative to the project root, e.g. "docs/pleas.md"
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class Heading:
+    level: int
+    title: str
+    anchor: str
+    line: int
+
+
+@dataclass
+class MacroCall:
+    name: str
+    args: list[str]
+    line: int
+    raw: str
+    error: str | None = None  # set when the call could not be parsed
+
+
+@dataclass
+class Link:
+    target: str
+    line: int
+
+
+@dataclass
+class SourcePage:
+    """A Markdown source: a guidance page or a case study."""
+
+    path: str  # relative to project root
+    uri: str  # path inside the built docs tree, e.g. "pleas.md", "case-studies/cs-01.md"
+    text: str
+    meta: dict
+    body_start: int  # line number of the first body line
+    headings: list[Heading] = field(default_factory=list)
+    calls: list[MacroCall] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    meta_error: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
+    front: str = ""  # the raw front matter, for the line numbers of fields
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or self.uri)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One section's claim to address one register item."""
+
+    item: str
+    fingerprint: str | None
+    page: str  # uri of the page, e.g. "pleas.md"
+    path: str  # source path, for messages
+    anchor: str
+    section: str  # heading text
+    line: int  # line of the addresses() call
+
+
+@dataclass(frozen=True)
+class Use:
+    """One use of a case study on a guidance page."""
+
+    case_study: str
+    page: str
+    path: str
+    line: int
+
+
+@dataclass
+class Problem:
+    code: str
+    location: Location
+    message: str
+    fix: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        return f"{self.location}: [{self.code}] {self.message}. {self.fix}"

@@ -1,0 +1,210 @@
+"""The traceability index: everything the site knows, built once from the
+sources before any page renders.
+
+`load_project()` reads the sources (through load.py) and works out who
+addresses what and which page uses which case study. Generated pages, the
+macros, the checks and the JSON exports all read this one object, so nothing
+depends on the order in which MkDocs renders pages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import load
+from .model import CaseStudyMeta, Changelog, PageMeta, Reference, Register, RegisterItem, SourcePage, Theme, Use
+
+DOCS, CASE_STUDIES = "docs", "case_studies"
+ABBREVIATIONS = "includes/abbreviations.md"
+CHANGELOG = "whats-new.yml"
+ALLOWED_WORDS = "case_studies/allowed-words.txt"
+ABBR_LINE = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<expansion>.+?)\s*$")
+
+
+@dataclass
+class Project:
+    root: Path
+    register_source: load.RegisterSource
+    register: Register | None
+    register_errors: list  # pydantic errors, if the register broke its schema
+    pages: list[SourcePage]
+    case_studies: list[SourcePage]
+    abbreviations: dict[str, str]
+    abbreviation_lines: dict[str, int]
+    allowed_words: set[str] = field(default_factory=set)
+    changelog: object = None
+    references: list[Reference] = field(default_factory=list)
+    uses: list[Use] = field(default_factory=list)
+
+    # ---- lookups -------------------------------------------------------
+    @property
+    def changelog_entries(self) -> list:
+        """Valid entries of whats-new.yml (check_changelog reports the rest)."""
+        if self.changelog is None or not isinstance(self.changelog.data, dict):
+            return []
+        try:
+            return Changelog.model_validate(self.changelog.data).entries
+        except ValidationError:
+            return []
+
+    @property
+    def items(self) -> dict[str, RegisterItem]:
+        return {i.id: i for i in self.register.items} if self.register else {}
+
+    @property
+    def themes(self) -> dict[str, Theme]:
+        return {t.id: t for t in self.register.themes} if self.register else {}
+
+    def page_meta(self, page: SourcePage) -> PageMeta | None:
+        try:
+            return PageMeta.model_validate(page.meta)
+        except ValidationError:
+            return None
+
+    def case_meta(self, page: SourcePage) -> CaseStudyMeta | None:
+        try:
+            return CaseStudyMeta.model_validate(page.meta)
+        except ValidationError:
+            return None
+
+    @property
+    def case_study_ids(self) -> dict[str, tuple[SourcePage, CaseStudyMeta]]:
+        found = {}
+        for page in self.case_studies:
+            meta = self.case_meta(page)
+            if meta and meta.id not in found:
+                found[meta.id] = (page, meta)
+        return found
+
+    def references_to(self, item_id: str) -> list[Reference]:
+        return self._by_item.get(item_id, [])
+
+    def uses_of(self, case_id: str) -> list[Use]:
+        return self._by_case.get(case_id, [])
+
+    def items_on_page(self, uri: str) -> list[str]:
+        """Register ids that sections of a page address, in register order."""
+        ids = {r.item for r in self.references if r.page == uri}
+        return [i for i in self.items if i in ids]
+
+    def index(self) -> None:
+        """Build references and uses from the parsed pages (once)."""
+        self.references, self.uses = [], []
+        for page in self.pages:
+            for call in page.calls:
+                if call.error:
+                    continue
+                if call.name == "addresses":
+                    heading = section_of(page, call.line)
+                    for arg in call.args:
+                        item, _, fingerprint = arg.partition("@")
+                        self.references.append(
+                            Reference(
+                                item=item.strip(),
+                                fingerprint=fingerprint.strip() or None,
+                                page=page.uri,
+                                path=page.path,
+                                anchor=heading.anchor if heading else "",
+                                section=heading.title if heading else page.title,
+                                line=call.line,
+                            )
+                        )
+                elif call.name == "case_study":
+                    for arg in call.args:
+                        self.uses.append(Use(arg, page.uri, page.path, call.line))
+        self._by_item = defaultdict(list)
+        for ref in self.references:
+            self._by_item[ref.item].append(ref)
+        self._by_case = defaultdict(list)
+        for use in self.uses:
+            self._by_case[use.case_study].append(use)
+
+
+def section_of(page: SourcePage, line: int):
+    """The heading that a line sits under (None before the first heading)."""
+    current = None
+    for heading in page.headings:
+        if heading.line > line:
+            break
+        current = heading
+    return current
+
+
+def load_abbreviations(root: Path) -> tuple[dict[str, str], dict[str, int]]:
+    path = root / ABBREVIATIONS
+    terms, lines = {}, {}
+    if path.exists():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = ABBR_LINE.match(line)
+            if match:
+                terms[match.group("term")] = match.group("expansion")
+                lines.setdefault(match.group("term"), number)
+    return terms, lines
+
+
+def load_project(root: Path | str) -> Project:
+    root = Path(root)
+    source = load.load_register(root)
+    register, errors = None, []
+    if source.data is not None:
+        try:
+            register = Register.model_validate(source.data)
+        except ValidationError as exc:
+            errors = exc.errors()
+    pages = [
+        load.load_page(path, str(path.relative_to(root)), str(path.relative_to(root / DOCS)))
+        for path in load.source_files(root, DOCS)
+    ]
+    studies = [
+        load.load_page(path, str(path.relative_to(root)), load.case_study_uri(path))
+        for path in load.source_files(root, CASE_STUDIES)
+    ]
+    terms, term_lines = load_abbreviations(root)
+    changelog = None
+    if (root / CHANGELOG).exists():
+        changelog = load.load_register(root, CHANGELOG)
+    allowed = set()
+    if (root / ALLOWED_WORDS).exists():
+        allowed = {
+            w.strip() for w in (root / ALLOWED_WORDS).read_text(encoding="utf-8").splitlines()
+            if w.strip() and not w.startswith("#")
+        }
+    project = Project(root, source, register, errors, pages, studies, terms, term_lines, allowed, changelog)
+    project.index()
+    return project
+
+
+# A build calls load_project() from both the macros module and the hooks.
+# Cache it against the state of the source files, so that it is read once per
+# build and again (only) when an editor saves a file under `mkdocs serve`.
+_CACHE: dict[Path, tuple[tuple, Project]] = {}
+
+
+def _signature(root: Path) -> tuple:
+    stamp = []
+    for folder in (DOCS, CASE_STUDIES, "includes"):
+        for dirpath, _, names in os.walk(root / folder):
+            for name in names:
+                st = os.stat(os.path.join(dirpath, name))
+                stamp.append((dirpath, name, st.st_mtime_ns, st.st_size))
+    for name in ("recommendations.yml", CHANGELOG):
+        if (root / name).exists():
+            st = (root / name).stat()
+            stamp.append((name, st.st_mtime_ns, st.st_size))
+    return tuple(sorted(stamp))
+
+
+def current(root: Path | str) -> Project:
+    root = Path(root).resolve()
+    signature = _signature(root)
+    cached = _CACHE.get(root)
+    if cached is None or cached[0] != signature:
+        cached = (signature, load_project(root))
+        _CACHE[root] = cached
+    return cached[1]

@@ -1,0 +1,298 @@
+"""Renderers: Markdown for the macros' output and for the generated pages.
+
+Renderers only format what the project index already holds. Links are
+written relative to the page they appear on, so MkDocs validates them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+
+from .project import Project
+
+REGISTER_URI = "recommendations/index.md"
+COVERAGE_URI = "recommendations/coverage.md"
+CASE_INDEX_URI = "case-studies/index.md"
+GLOSSARY_URI = "glossary.md"
+WHATS_NEW_URI = "whats-new.md"
+
+
+def rel(target: str, from_uri: str) -> str:
+    """A link to `target` (a docs-relative .md path, maybe with #anchor) from `from_uri`."""
+    path, _, anchor = target.partition("#")
+    start = posixpath.dirname(from_uri) or "."
+    link = posixpath.relpath(path, start) if path else ""
+    return link + (f"#{anchor}" if anchor else "")
+
+
+def item_uri(item_id: str) -> str:
+    return f"recommendations/{item_id.lower()}.md"
+
+
+def case_uri(case_id: str) -> str:
+    return f"case-studies/{case_id.lower()}.md"
+
+
+def item_label(project: Project, item_id: str) -> str:
+    return f"{item_id}: {project.items[item_id].title}"
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+# ---------------------------------------------------------------------------
+# Macro output
+# ---------------------------------------------------------------------------
+
+
+def addresses_line(project: Project, ids: list[str], page_uri: str) -> str:
+    links = ", ".join(
+        f"[{item_label(project, i)}]({rel(item_uri(i), page_uri)})" for i in ids
+    )
+    noun = "recommendation or finding" if len(ids) == 1 else "recommendations and findings"
+    return f"**This section delivers the {noun}:** {links}\n{{: .addresses }}"
+
+
+def case_study_box(project: Project, case_id: str, page_uri: str) -> str:
+    page, meta = project.case_study_ids[case_id]
+    illustrates = ", ".join(f"[{i}]({rel(item_uri(i), page_uri)})" for i in meta.illustrates)
+    return "\n".join(
+        [
+            f'<div class="admonition example case-study-box" data-search-exclude markdown>',
+            f'<p class="admonition-title">Case study {meta.id}: {meta.title}</p>',
+            "",
+            one_line(meta.summary),
+            "",
+            f"**Outcome:** {one_line(meta.outcome)}",
+            "",
+            f"**Illustrates:** {illustrates}",
+            "",
+            f"[Read case study {meta.id} in full]({rel(case_uri(meta.id), page_uri)})",
+            "",
+            "</div>",
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------
+# Generated pages
+# ---------------------------------------------------------------------------
+
+
+def _front(title: str, summary: str) -> str:
+    return f"---\ntitle: \"{title}\"\ndescription: \"{summary}\"\n---\n\n"
+
+
+def register_page(project: Project) -> str:
+    uri = REGISTER_URI
+    out = [
+        _front("The register of recommendations", "What the 2017 inspection asked for and where this guidance delivers it."),
+        "# The register of recommendations\n",
+        "This register lists what the 2017 joint inspection of harassment and stalking asked of the prosecution service, "
+        "and the findings the service accepted in its response.",
+        "Each entry links to the sections of this guidance that deliver it.\n",
+        '!!! note "How the items are numbered"',
+        "    R1 to R7 follow the order of the prosecution service's published response of 5 July 2017.",
+        "    They are not the paragraph numbers of the inspection report.",
+        "    F1 to F4 are the findings the response accepted, which apply across all the recommendations.\n",
+        f"See also the [coverage matrix]({rel(COVERAGE_URI, uri)}) and the [machine-readable export](../traceability.json).\n",
+    ]
+    for kind, heading in (("recommendation", "Recommendations"), ("finding", "Accepted findings")):
+        out.append(f"## {heading}\n")
+        out.append("| Item | Addressed to | Sections | Case studies |")
+        out.append("|---|---|---|---|")
+        for item in project.register.items:
+            if item.kind != kind:
+                continue
+            sections = len(project.references_to(item.id))
+            studies = sum(1 for _, m in project.case_study_ids.values() if item.id in m.illustrates)
+            out.append(
+                f"| [{item_label(project, item.id)}]({rel(item_uri(item.id), uri)}) | {item.addressee} | {sections} | {studies} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+def item_page(project: Project, item_id: str) -> str:
+    item = project.items[item_id]
+    uri = item_uri(item_id)
+    kind = "Recommendation" if item.kind == "recommendation" else "Accepted finding"
+    out = [
+        _front(f"{item.id}: {item.title}", one_line(item.summary)),
+        f"# {item.id}: {item.title}\n",
+        f"**{kind}**" + (f" {item.number} in the 2017 response" if item.number else "") + f". Addressed to: {item.addressee}.\n",
+        one_line(item.summary) + "\n",
+    ]
+    if item.commitments:
+        out.append("## What was committed\n")
+        out += [f"- **{c.id}**: {one_line(c.text)}" for c in item.commitments]
+        out.append("")
+    out.append("## Where this guidance delivers it\n")
+    refs = project.references_to(item_id)
+    by_page = defaultdict(list)
+    for ref in refs:
+        by_page[ref.page].append(ref)
+    titles = {p.uri: p.title for p in project.pages}
+    for page_uri, page_refs in by_page.items():
+        out.append(f"- [{titles.get(page_uri, page_uri)}]({rel(page_uri, uri)})")
+        for ref in page_refs:
+            out.append(f"    - [{ref.section}]({rel(page_uri + '#' + ref.anchor, uri)})")
+    if not refs:
+        out.append("No section delivers this item yet.")
+    out.append("")
+    out.append("## Case studies that illustrate it\n")
+    studies = [(cid, m) for cid, (_, m) in sorted(project.case_study_ids.items()) if item_id in m.illustrates]
+    out += [f"- [{cid}: {m.title}]({rel(case_uri(cid), uri)})" for cid, m in studies] or ["None yet."]
+    out.append("")
+    out.append(f"[Back to the register]({rel(REGISTER_URI, uri)})\n")
+    return "\n".join(out)
+
+
+def coverage_page(project: Project) -> str:
+    uri = COVERAGE_URI
+    ids = list(project.items)
+    out = [
+        _front("Coverage matrix", "Which guidance pages and case studies deliver each recommendation and finding."),
+        "# Coverage matrix\n",
+        "Use this page to see at a glance what was promised and where it is delivered.",
+        "The first table counts the sections and case studies for each item.",
+        "The second shows which pages deliver which items.\n",
+        "## Items and where they are delivered\n",
+        "| Item | Sections | Pages | Case studies | Status |",
+        "|---|---|---|---|---|",
+    ]
+    for item_id in ids:
+        refs = project.references_to(item_id)
+        pages = sorted({r.page for r in refs})
+        studies = [cid for cid, (_, m) in sorted(project.case_study_ids.items()) if item_id in m.illustrates]
+        status = "Delivered" if refs else "**Not delivered**"
+        out.append(
+            f"| [{item_id}]({rel(item_uri(item_id), uri)}) | {len(refs)} | {len(pages)} | {len(studies)} | {status} |"
+        )
+    out += ["", "## Pages against items\n", "A tick means at least one section of the page delivers the item.\n"]
+    out.append("| Page | " + " | ".join(ids) + " |")
+    out.append("|---|" + "---|" * len(ids))
+    for page in project.pages:
+        on_page = set(project.items_on_page(page.uri))
+        if not on_page:
+            continue
+        cells = ["✓" if i in on_page else "" for i in ids]
+        out.append(f"| [{page.title}]({rel(page.uri, uri)}) | " + " | ".join(cells) + " |")
+    out += ["", "## Case studies against items\n"]
+    out.append("| Case study | " + " | ".join(ids) + " |")
+    out.append("|---|" + "---|" * len(ids))
+    for cid, (_, meta) in sorted(project.case_study_ids.items()):
+        cells = ["✓" if i in meta.illustrates else "" for i in ids]
+        out.append(f"| [{cid}]({rel(case_uri(cid), uri)}) | " + " | ".join(cells) + " |")
+    out.append("")
+    return "\n".join(out)
+
+
+def case_study_page(project: Project, case_id: str) -> str:
+    page, meta = project.case_study_ids[case_id]
+    uri = case_uri(case_id)
+    from .load import split_front_matter
+
+    _, body, _ = split_front_matter(page.text)
+    themes = project.themes
+    uses = project.uses_of(case_id)
+    titles = {p.uri: p.title for p in project.pages}
+    used_in = sorted({u.page for u in uses})
+    out = [
+        _front(f"{meta.id}: {meta.title}", one_line(meta.summary)),
+        f"# {meta.id}: {meta.title}\n",
+        '!!! info "About this case study"',
+        "    This case study is fiction built from typical patterns. It is anonymised: any resemblance to a real case is unintended.\n",
+        f"    **Summary:** {one_line(meta.summary)}\n",
+        f"    **Offences:** {'; '.join(meta.offences)}\n",
+        f"    **Themes:** {', '.join(themes[t].label if t in themes else t for t in meta.themes)}\n",
+        "    **Illustrates:** " + ", ".join(f"[{item_label(project, i)}]({rel(item_uri(i), uri)})" for i in meta.illustrates if i in project.items) + "\n",
+        f"    **Outcome:** {one_line(meta.outcome)}\n",
+        body.strip() + "\n",
+        "## Where this case study is used\n",
+    ]
+    out += [f"- [{titles.get(u, u)}]({rel(u, uri)})" for u in used_in] or ["Not yet used in the guidance."]
+    out.append(f"\n[All case studies]({rel(CASE_INDEX_URI, uri)})\n")
+    return "\n".join(out)
+
+
+def case_index_page(project: Project) -> str:
+    uri = CASE_INDEX_URI
+    studies = sorted(project.case_study_ids.items())
+    out = [
+        _front("Case studies", "Anonymised case studies, listed by theme and by recommendation."),
+        "# Case studies\n",
+        "These case studies are fiction built from the patterns prosecutors see most often.",
+        "They are anonymised and show how the guidance applies to real decisions.\n",
+        "## All case studies\n",
+        "| Case study | Outcome |",
+        "|---|---|",
+    ]
+    out += [f"| [{cid}: {m.title}]({rel(case_uri(cid), uri)}) | {one_line(m.outcome)} |" for cid, (_, m) in studies]
+    out += ["", "## By theme\n"]
+    for theme in project.register.themes:
+        matching = [(cid, m) for cid, (_, m) in studies if theme.id in m.themes]
+        if matching:
+            out.append(f"### {theme.label}\n")
+            out += [f"- [{cid}: {m.title}]({rel(case_uri(cid), uri)})" for cid, m in matching]
+            out.append("")
+    out.append("## By recommendation or finding\n")
+    for item_id, item in project.items.items():
+        matching = [(cid, m) for cid, (_, m) in studies if item_id in m.illustrates]
+        if matching:
+            out.append(f"### {item_id}: {item.title}\n")
+            out += [f"- [{cid}: {m.title}]({rel(case_uri(cid), uri)})" for cid, m in matching]
+            out.append("")
+    return "\n".join(out)
+
+
+def glossary_page(project: Project) -> str:
+    out = [
+        _front("Glossary", "Every abbreviation used in this guidance, spelled out."),
+        "# Glossary\n",
+        "This guidance uses these abbreviations.",
+        "On any page, hover over or focus on an abbreviation to see it spelled out.\n",
+        "| Abbreviation | Meaning |",
+        "|---|---|",
+    ]
+    for term in sorted(project.abbreviations, key=str.lower):
+        out.append(f"| {term} | {project.abbreviations[term]} |")
+    out.append("")
+    return "\n".join(out)
+
+
+def whats_new_page(project: Project) -> str:
+    uri = WHATS_NEW_URI
+    out = [
+        _front("What's new", "Changes to this guidance that readers need to know about, newest first."),
+        "# What's new\n",
+        "This page lists the changes to this guidance that affect what you do, newest first.\n",
+    ]
+    titles = {p.uri: p.title for p in project.pages}
+    changelog = project.changelog_entries
+    for entry in sorted(changelog, key=lambda e: e.date, reverse=True):
+        out.append(f"## {entry.date.day} {entry.date:%B %Y}: {entry.title}\n")
+        out.append(one_line(entry.summary) + "\n")
+        if entry.pages:
+            out.append("Pages changed: " + ", ".join(f"[{titles.get(p, p)}]({rel(p, uri)})" for p in entry.pages) + "\n")
+    if not changelog:
+        out.append("No changes have been published yet.\n")
+    return "\n".join(out)
+
+
+def generated_pages(project: Project) -> dict[str, str]:
+    """Every generated page: {uri: Markdown}. Only call on a project without errors."""
+    pages = {
+        REGISTER_URI: register_page(project),
+        COVERAGE_URI: coverage_page(project),
+        CASE_INDEX_URI: case_index_page(project),
+        GLOSSARY_URI: glossary_page(project),
+        WHATS_NEW_URI: whats_new_page(project),
+    }
+    for item_id in project.items:
+        pages[item_uri(item_id)] = item_page(project, item_id)
+    for case_id in project.case_study_ids:
+        pages[case_uri(case_id)] = case_study_page(project, case_id)
+    return pages
