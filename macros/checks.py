@@ -382,6 +382,7 @@ PERSONAL_DATA = [
     ("a date of birth", re.compile(r"\b(?:date of birth|d\.o\.b\.?|DOB|born on)\b", re.I)),
     ("a case reference", re.compile(r"\b(?:URN|case (?:ref|reference|number))\b\s*[:#]?\s*\w*\d", re.I)),
 ]
+ORDINARY_ENDING = re.compile(r"[a-z](?:ed|ing|ly|tion|ment|ness)$")
 WORD = re.compile(r"[A-Z][a-z]+(?:['’][a-z]+)?")
 SENTENCE_END = re.compile(r"[.!?:;]\s*$|^\s*$|[-*+]\s*$|^\s*\d+\.\s*$|[\"“(]\s*$")
 
@@ -408,7 +409,9 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
                 word = re.sub(r"['’]s$", "", match.group(0))
                 if word in allowed:
                     continue
-                if SENTENCE_END.search(line[: match.start()]) and word.lower() in vocabulary:
+                if SENTENCE_END.search(line[: match.start()]) and (
+                    word.lower() in vocabulary or ORDINARY_ENDING.search(word)
+                ):
                     continue  # an ordinary word that starts a sentence
                 out.append(problem("personal-data", page.path, number,
                                    f"'{word}' may be a personal or place name",
