@@ -375,13 +375,23 @@ MONTHS = "january|february|march|april|may|june|july|august|september|october|no
 PERSONAL_DATA = [
     ("an email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")),
     ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")),
-    ("a phone number", re.compile(r"(?:\+44\s?|\b0)(?:\d[\s-]?){9,10}\b")),
-    ("a National Insurance number", re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b")),
+    ("a phone number", re.compile(r"(?:\+44\s?|\b0)(?:\d[\s-]?){8,9}\d\b")),
+    ("a National Insurance number", re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b")),
     ("a vehicle registration mark", re.compile(r"\b(?:[A-Z]{2}\d{2}\s?[A-Z]{3}|[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])\b")),
     ("a date (possibly a date of birth)", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{2,4}}\b|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I)),
     ("a date of birth", re.compile(r"\b(?:date of birth|d\.o\.b\.?|DOB|born on)\b", re.I)),
     ("a case reference", re.compile(r"\b(?:URN|case (?:ref|reference|number))\b\s*[:#]?\s*\w*\d", re.I)),
 ]
+# Words that may start a sentence in any text.
+FUNCTION_WORDS = set(
+    "a an the this that these those he she it they we you i his her its their our your "
+    "him them us me my mine after before when while then there here if but and or so yet "
+    "as at by for from in into of on onto to with within without over under about "
+    "no not none one two three four five six seven eight nine ten all both each every "
+    "some many most few several other another such what which who whom whose why how "
+    "later soon next first second third finally also again once during until since "
+    "although though because because instead only even still".split()
+)
 ORDINARY_ENDING = re.compile(r"[a-z](?:ed|ing|ly|tion|ment|ness)$")
 WORD = re.compile(r"[A-Z][a-z]+(?:['’][a-z]+)?")
 SENTENCE_END = re.compile(r"[.!?:;]\s*$|^\s*$|[-*+]\s*$|^\s*\d+\.\s*$|[\"“(]\s*$")
@@ -410,7 +420,7 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
                 if word in allowed:
                     continue
                 if SENTENCE_END.search(line[: match.start()]) and (
-                    word.lower() in vocabulary or ORDINARY_ENDING.search(word)
+                    word.lower() in vocabulary or word.lower() in FUNCTION_WORDS or ORDINARY_ENDING.search(word)
                 ):
                     continue  # an ordinary word that starts a sentence
                 out.append(problem("personal-data", page.path, number,
@@ -547,7 +557,7 @@ def check_reviews(project: Project, today: dt.date) -> list[Problem]:
         meta = project.page_meta(page)
         if meta and meta.review_due < today:
             out.append(problem("review-overdue", page.path, field_line(page, "last_reviewed"),
-                               f"the page was due for review on {meta.review_due:%d %B %Y} (owner: {meta.owner})",
+                               f"the page was due for review on {meta.review_due.day} {meta.review_due:%B %Y} (owner: {meta.owner})",
                                "Ask the owner to review the page, then set last_reviewed to the date of that review",
                                severity="warning"))
     return out

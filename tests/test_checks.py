@@ -1,0 +1,93 @@
+"""The checks, proved on small sites: one deliberately broken fixture per check
+code, each asserting the exact messages, plus the clean negative control.
+
+Each fixture in tests/fixtures/broken/<code>/ overlays files on a copy of
+tests/fixtures/clean/ and lists the exact problems it must produce in
+expected.txt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from macros import checks
+from macros.project import load_project
+from tests.sites import BROKEN, assemble, build
+
+TODAY = dt.date(2026, 11, 28)
+FIXTURES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
+
+
+def problems_of(site):
+    return [str(p) for p in checks.run_all(load_project(site), TODAY)]
+
+
+def test_clean_fixture_has_no_problems(tmp_path):
+    assert problems_of(assemble(tmp_path / "site")) == []
+
+
+def test_clean_fixture_builds(tmp_path):
+    site = assemble(tmp_path / "site")
+    result = build(site, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "recommendations" / "r1" / "index.html").exists()
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_broken_fixture_gives_exact_messages(tmp_path, name):
+    expected = (BROKEN / name / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert problems_of(assemble(tmp_path / "site", name)) == expected
+    # The fixture must actually produce the check it is named after.
+    assert any(f"[{name}]" in line for line in expected)
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_broken_fixture_fails_the_build(tmp_path, name):
+    """Every error stops `mkdocs build`, with the same file:line messages.
+    An overdue review is only a warning, so that build must pass."""
+    site = assemble(tmp_path / "site", name)
+    result = build(site, tmp_path / "out")
+    expected = (BROKEN / name / "expected.txt").read_text(encoding="utf-8").splitlines()
+    errors = [line for line in expected if "[review-overdue]" not in line]
+    if not errors:
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode != 0
+    for line in errors:
+        assert line in result.stderr
+    assert not (tmp_path / "out" / "index.html").exists(), "nothing may be published"
+
+
+def test_every_check_code_has_a_broken_fixture():
+    assert sorted(checks.CODES) == FIXTURES
+
+
+def test_checks_report_every_problem_at_once(tmp_path):
+    """Two unrelated mistakes in one site are both reported."""
+    site = assemble(tmp_path / "site", "broken-link")
+    files = site / "docs" / "files.md"
+    files.write_text(files.read_text().replace('addresses("R1@1793e9")', 'addresses("R9@1793e9")'))
+    codes = {p.split("[")[1].split("]")[0] for p in problems_of(site)}
+    assert {"broken-link", "unknown-item", "uncovered-item"} <= codes
+
+
+def test_literal_braces_render_as_text(tmp_path):
+    """Legal text can contain {{ }}, {% %} and {# #} without breaking a page."""
+    site = assemble(tmp_path / "site")
+    result = build(site, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "index.html").read_text()
+    assert "{{ braces }}" in html and "{% percent signs %}" in html and "{# hashes #}" in html
+
+
+def test_a_failing_macro_stops_the_build(tmp_path):
+    """Even if a bad call slipped past the checks, the macro itself fails closed."""
+    site = assemble(tmp_path / "site")
+    (site / "mkdocs.yml").write_text((site / "mkdocs.yml").read_text().replace("hooks:\n  - macros/hooks.py\n", ""))
+    index = site / "docs" / "index.md"
+    index.write_text(index.read_text() + '\n{{< case_study("CS-99") >}}\n')
+    result = build(site, tmp_path / "out")
+    assert result.returncode != 0
+    assert "CS-99" in result.stderr + result.stdout
