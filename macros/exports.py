@@ -114,4 +114,4 @@ def content_security_policy(html: str) -> str:
 def add_content_security_policy(html: str) -> str:
     """Insert the policy as the first element of <head>, before any script."""
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html)}">'
-    return re.sub(r"<head>", "<head>\n    " + meta, html, count=1)
+    return re.sub(r"<head>", lambda m: "<head>\n    " + meta, html, count=1, flags=re.I)

@@ -85,5 +85,10 @@ def long_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def on_post_page(output, page, config):
-    return exports.add_content_security_policy(output)
+def on_post_build(config):
+    """Every HTML file gets its content security policy, including the 404 page
+    and redirect stubs, which other plugins write outside on_post_page."""
+    for path in Path(config.site_dir).rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        if 'http-equiv="Content-Security-Policy"' not in html:
+            path.write_text(exports.add_content_security_policy(html), encoding="utf-8")
