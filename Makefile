@@ -52,3 +52,9 @@ schema: $(STAMP) ## Write the JSON Schemas for editors to schema/
 
 clean:
 	rm -rf site build
+
+new-case-study: ## Start a new case study from the template, with the next free id
+	@n=$$(ls case_studies/cs-*.md | sed 's/[^0-9]//g' | sort -n | tail -1); \
+	next=$$(printf '%02d' $$(expr $$n + 1)); \
+	sed "s/CS-NN/CS-$$next/" templates/case-study.md > case_studies/cs-$$next.md; \
+	echo "Created case_studies/cs-$$next.md. Fill it in, use it on a page with {{< case_study(\"CS-$$next\") >}}, then run make check."
