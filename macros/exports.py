@@ -107,11 +107,36 @@ def script_hashes(html: str) -> list[str]:
     return sorted(set(hashes))
 
 
-def content_security_policy(html: str) -> str:
-    return POLICY.format(hashes=" ".join(script_hashes(html))).replace("  ", " ")
+def content_security_policy(html: str, extra_hashes=()) -> str:
+    hashes = script_hashes(html) + sorted(extra_hashes)
+    return POLICY.format(hashes=" ".join(hashes)).replace("  ", " ")
 
 
-def add_content_security_policy(html: str) -> str:
+def add_content_security_policy(html: str, extra_hashes=()) -> str:
     """Insert the policy as the first element of <head>, before any script."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html, extra_hashes)}">'
     return re.sub(r"<head>", lambda m: "<head>\n    " + meta, html, count=1, flags=re.I)
+
+
+# ---------------------------------------------------------------------------
+# Accessibility fixes to Material's and pymdown's HTML (proved by axe in
+# tests/browser/test_pages.py)
+# ---------------------------------------------------------------------------
+
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+TASK_ITEM = re.compile(r'(<li class="task-list-item">)\s*(<input[^>]*type="checkbox"[^>]*>)(.*?)(</li>)', re.S)
+
+
+def _label_task(match: re.Match) -> str:
+    start, box, text, end = match.groups()
+    if re.search(r"<(li|ul|ol|p|div)\b", text):  # block content: name the box instead
+        name = " ".join(re.sub(r"<[^>]+>", " ", text).split())[:120].replace('"', "&quot;")
+        return f'{start}{box[:-1].rstrip("/")} aria-label="{name}">{text}{end}'
+    return f"{start}<label>{box}{text}</label>{end}"
+
+
+def accessibility_fixes(html: str) -> str:
+    """Name the search dialog (axe: aria-dialog-name) and give each checklist
+    box its item's text as a label (axe: label)."""
+    html = html.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search this guidance">')
+    return TASK_ITEM.sub(_label_task, html)

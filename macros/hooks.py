@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
-from macros import checks, exports, project as project_index, render  # noqa: E402
+from macros import checks, exports, offline, project as project_index, render  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.guidance")
 
@@ -31,6 +33,7 @@ def _project(config):
 
 def on_config(config):
     """Fail closed: run every check before anything renders."""
+    _serve_offline_shim_locally(config)
     project = _project(config)
     problems = checks.run_all(project, dt.date.today())
     errors = [p for p in problems if p.severity == "error"]
@@ -45,6 +48,15 @@ def on_config(config):
             "Each line gives the file and line, the problem and the fix. Run `make check` to see them again."
         )
     return config
+
+
+def _serve_offline_shim_locally(config):
+    """In the offline build, load the iframe-worker shim from the site itself,
+    not from the CDN that Material's offline plugin would add."""
+    if not os.environ.get("GUIDANCE_SHIM"):
+        return
+    polyfills = config.extra.setdefault("polyfills", [])
+    polyfills[:] = [p for p in polyfills if "iframe-worker" not in str(p)] + [offline.SHIM_PATH]
 
 
 def on_files(files, config):
@@ -86,9 +98,19 @@ def long_date(value: dt.date) -> str:
 
 
 def on_post_build(config):
-    """Every HTML file gets its content security policy, including the 404 page
-    and redirect stubs, which other plugins write outside on_post_page."""
+    """Finish every HTML file, including the 404 page and redirect stubs, which
+    are written outside on_post_page: accessibility fixes, then the content
+    security policy (last, so that its hashes match the final scripts)."""
+    shim = os.environ.get("GUIDANCE_SHIM")
+    if shim:
+        shutil.copy(shim, Path(config.site_dir) / offline.SHIM_PATH)
+        shim_js = Path(shim).read_text(encoding="utf-8")
     for path in Path(config.site_dir).rglob("*.html"):
         html = path.read_text(encoding="utf-8")
-        if 'http-equiv="Content-Security-Policy"' not in html:
-            path.write_text(exports.add_content_security_policy(html), encoding="utf-8")
+        if 'http-equiv="Content-Security-Policy"' in html:
+            continue
+        extra = []
+        if shim and offline.worker_url(html):
+            extra.append(offline.frame_script_hash(shim_js, offline.worker_url(html)))
+        html = exports.accessibility_fixes(html)
+        path.write_text(exports.add_content_security_policy(html, extra), encoding="utf-8")
