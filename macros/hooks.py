@@ -25,6 +25,7 @@ from mkdocs.utils import get_relative_url  # noqa: E402
 from macros import checks, exports, offline, project as project_index, render  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.guidance")
+GUIDANCE_SEARCH_BOOST = 3
 
 
 def _project(config):
@@ -82,6 +83,8 @@ def on_page_markdown(markdown, page, config, files):
         target = files.get_file_from_path(render.item_uri(item_id))
         delivers.append({"id": item_id, "title": project.items[item_id].title,
                          "url": get_relative_url(target.url, page.url)})
+    # Rank guidance chapters above the short generated pages in search.
+    page.meta.setdefault("search", {}).setdefault("boost", GUIDANCE_SEARCH_BOOST)
     page.meta["facts"] = {
         "law_as_at": long_date(meta.law_as_at),
         "last_reviewed": long_date(meta.last_reviewed),
