@@ -9,6 +9,7 @@ in step). Nothing here reads files or writes output.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -322,7 +323,8 @@ EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 def check_links(project: Project, generated: dict[str, str] | None = None) -> list[Problem]:
     """Every relative link in the sources (and in generated pages) must resolve."""
     generated = render.generated_pages(project) if generated is None else generated
-    generated_pages = [parse_page(text, f"(generated) {uri}", uri) for uri, text in generated.items()]
+    # The print view repeats the chapters, whose links are checked at source.
+    generated_pages = [parse_page(text, f"(generated) {uri}", uri) for uri, text in generated.items() if uri != render.PRINT_URI]
     anchors = {p.uri: {h.anchor for h in p.headings} for p in project.pages + project.case_studies + generated_pages}
     for uri in generated:  # case-study pages are generated from their source
         anchors.setdefault(uri, set())
@@ -353,17 +355,15 @@ def check_links(project: Project, generated: dict[str, str] | None = None) -> li
                                    f"the link '{target}' points to '{resolved}', which does not exist",
                                    f"Correct the path{f'; did you mean {near!r}' if near else ''}"))
             elif anchor and anchor not in anchors[resolved]:
-                near = _suggest(anchor, anchors[resolved])
+                near = _suggest(anchor, anchors[resolved], cutoff=0.5)
                 out.append(problem("broken-anchor", page.path, link.line,
                                    f"the link '{target}' points to '#{anchor}', which is not a heading on '{resolved}'",
                                    f"Correct the anchor{f'; did you mean #{near}' if near else ''}, or link to the page without it"))
     return out
 
 
-def _suggest(value: str, options) -> str | None:
-    import difflib
-
-    match = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
+def _suggest(value: str, options, cutoff: float = 0.75) -> str | None:
+    match = difflib.get_close_matches(value, list(options), n=1, cutoff=cutoff)
     return match[0] if match else None
 
 

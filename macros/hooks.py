@@ -63,12 +63,23 @@ def _serve_offline_shim_locally(config):
 def on_files(files, config):
     """Add the generated pages (register, item pages, case studies, indexes)."""
     project = _project(config)
-    for uri, content in render.generated_pages(project).items():
+    order = [uri for uri in _nav_order(config.nav) if uri.endswith(".md")]
+    chapters = [uri for uri in order if any(p.uri == uri for p in project.pages) and uri not in ("index.md", "accessibility.md")]
+    for uri, content in render.generated_pages(project, chapters).items():
         files.append(File.generated(config, uri, content=content))
     # Machine-readable exports, as files so that pages can link to them.
     files.append(File.generated(config, "traceability.json", content=exports.dumps(exports.traceability(project))))
     files.append(File.generated(config, "pages.json", content=exports.dumps(exports.review_feed(project, config.site_url or ""))))
     return files
+
+
+def _nav_order(nav) -> list[str]:
+    """The docs paths in mkdocs.yml's nav, in reading order."""
+    out = []
+    for entry in nav or []:
+        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        out += _nav_order(value) if isinstance(value, list) else [value]
+    return out
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -16,6 +16,7 @@ COVERAGE_URI = "recommendations/coverage.md"
 CASE_INDEX_URI = "case-studies/index.md"
 GLOSSARY_URI = "glossary.md"
 WHATS_NEW_URI = "whats-new.md"
+PRINT_URI = "print.md"
 
 
 def rel(target: str, from_uri: str) -> str:
@@ -282,7 +283,34 @@ def whats_new_page(project: Project) -> str:
     return "\n".join(out)
 
 
-def generated_pages(project: Project) -> dict[str, str]:
+def print_page(project: Project, order: list[str]) -> str:
+    """Every guidance chapter on one page, for printing or saving as PDF.
+    Headings move down one level under each chapter's title."""
+    from .load import FENCE, split_front_matter
+
+    by_uri = {p.uri: p for p in project.pages}
+    dates = sorted(m.law_as_at for m in (project.page_meta(p) for p in project.pages) if m)
+    out = [
+        "---\ntitle: The whole guidance, for printing\nsearch:\n  exclude: true\n---\n",
+        "# The whole guidance, for printing\n",
+        f"This page puts every chapter on one page, so that you can print it or save it as a PDF.",
+        f"It states the law as at {dates[0].day} {dates[0]:%B %Y}." if dates else "",
+        "Each chapter shows the date at which it states the law on its own page.\n",
+    ]
+    for uri in order:
+        if uri not in by_uri:
+            continue
+        _, body, _ = split_front_matter(by_uri[uri].text)
+        fenced = False
+        for line in body.strip().splitlines():
+            if FENCE.match(line):
+                fenced = not fenced
+            out.append("#" + line if line.startswith("#") and not fenced else line)
+        out.append("")
+    return "\n".join(out)
+
+
+def generated_pages(project: Project, print_order: list[str] | None = None) -> dict[str, str]:
     """Every generated page: {uri: Markdown}. Only call on a project without errors."""
     pages = {
         REGISTER_URI: register_page(project),
@@ -290,6 +318,7 @@ def generated_pages(project: Project) -> dict[str, str]:
         CASE_INDEX_URI: case_index_page(project),
         GLOSSARY_URI: glossary_page(project),
         WHATS_NEW_URI: whats_new_page(project),
+        PRINT_URI: print_page(project, print_order or [p.uri for p in project.pages if p.uri != "index.md"]),
     }
     for item_id in project.items:
         pages[item_uri(item_id)] = item_page(project, item_id)

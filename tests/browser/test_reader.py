@@ -1,0 +1,152 @@
+"""What a prosecutor relies on, proved in Chromium: page facts and the review
+banner, the keyboard, print and PDF, phone widths, and the offline copy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, new_context, serve
+from tests.sites import PROJECT, assemble, build
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = PROJECT / "tests" / "artifacts"
+
+
+@pytest.fixture()
+def page(browser):
+    context = new_context(browser, viewport=DESKTOP)
+    page = context.new_page()
+    yield page
+    assert page.evaluate("window.__cspViolations || []") == []
+    context.close()
+
+
+def test_page_shows_law_date_review_dates_and_what_it_delivers(page, site_url):
+    page.goto(site_url + "pleas/")
+    facts = page.locator("dl.page-facts")
+    text = facts.inner_text()
+    assert "Law as at" in text and "28 November 2026" in text
+    assert "Last reviewed" in text and "Review due" in text
+    links = facts.locator("a")
+    assert {links.nth(i).inner_text() for i in range(links.count())} >= {"R3", "F3"}
+    links.filter(has_text="R3").first.click()
+    assert page.url.endswith("/recommendations/r3/")
+    # The current page is not overdue, so no banner.
+    page.goto(site_url + "pleas/")
+    assert not page.locator(".review-overdue").is_visible()
+
+
+@pytest.fixture(scope="module")
+def overdue_site(tmp_path_factory):
+    """The fixture site with a page last reviewed in 1983."""
+    root = tmp_path_factory.mktemp("overdue")
+    site = assemble(root / "src", "review-overdue")
+    result = build(site, root / "out")
+    assert result.returncode == 0, result.stderr
+    server, url = serve(root / "out")
+    yield url
+    server.shutdown()
+
+
+def test_overdue_banner_is_switched_on_by_the_browser(page, overdue_site):
+    page.goto(overdue_site + "files/")
+    banner = page.locator(".review-overdue")
+    assert banner.is_visible()
+    assert "overdue for review" in banner.inner_text()
+    assert "1 September 1983" in banner.inner_text()
+    # The same page with JavaScript's clock before the due date shows no banner:
+    # the switch happens in the browser, not at build time.
+    page.add_init_script("Date.prototype.getFullYear = function () { return 1980; }")
+    page.goto(overdue_site + "files/")
+    assert not banner.is_visible()
+    page.goto(overdue_site + "history/")
+    assert not page.locator(".review-overdue").is_visible()
+
+
+def test_keyboard_skip_link_focus_and_search(page, site_url):
+    page.goto(site_url + "charging/")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert "Skip to content" in skip.inner_text()
+    outline = skip.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
+    assert outline.startswith("solid") and not outline.endswith(" 0px")
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#the-law") or "#" in page.url
+    # Search from the keyboard alone: open, type, move to a result, follow it.
+    page.keyboard.press("/")
+    page.keyboard.type("duplicity")
+    page.wait_for_selector("li.md-search-result__item")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/drafting/**")
+
+
+def test_print_hides_chrome_and_keeps_case_studies(page, site_url):
+    page.goto(site_url + "pleas/")
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".md-search"):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    assert page.locator(".case-study-box").first.is_visible()
+    assert page.locator("dl.page-facts").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = ARTIFACTS / "pleas.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=False)
+    assert pdf.stat().st_size > 20_000
+
+
+def test_whole_guidance_print_view(page, site_url):
+    page.goto(site_url + "print/")
+    assert page.locator("h1").first.inner_text().startswith("The whole guidance")
+    for title in ("Accepting pleas", "Case preparation and trial", "Restraining orders and other protective orders"):
+        assert page.get_by_role("heading", name=title).count() >= 1
+    page.emulate_media(media="print")
+    page.pdf(path=str(ARTIFACTS / "whole-guidance.pdf"), format="A4")
+
+
+@pytest.mark.parametrize("path", ["offences/", "pleas/", "protective-orders/"])
+def test_phone_width_has_no_page_level_sideways_scroll(browser, site_url, path):
+    context = new_context(browser, viewport=PHONE)
+    page = context.new_page()
+    page.goto(site_url + path)
+    page.wait_for_timeout(200)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"page is {width}px wide"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"phone-{path.strip('/')}.png"), full_page=False)
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def offline_copy(tmp_path_factory):
+    out = tmp_path_factory.mktemp("offline")
+    result = subprocess.run([sys.executable, "-m", "macros.offline", "--out", str(out)], cwd=PROJECT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    archive = next(out.glob("guidance-offline-*.zip"))
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(out / "unzipped")
+    return out / "unzipped" / "guidance"
+
+
+def test_offline_copy_navigates_and_searches_from_file(browser, offline_copy):
+    context = new_context(browser, offline=True)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((offline_copy / "index.html").as_uri())
+    page.get_by_role("link", name="Accepting pleas").first.click()
+    assert page.url.endswith("/pleas.html")
+    assert page.locator("h1").inner_text().startswith("Accepting pleas")
+    page.wait_for_selector(".md-search:not([hidden])", timeout=10000)
+    page.keyboard.press("/")
+    page.keyboard.type("restraining order on acquittal")
+    page.wait_for_selector("li.md-search-result__item", timeout=10000)
+    first = page.locator("li.md-search-result__item a").first.get_attribute("href")
+    assert first.startswith("file://")
+    assert all(u.startswith(("file://", "data:", "blob:", "about:")) for u in requests), requests
+    assert page.evaluate("window.__cspViolations") == []
+    context.close()
