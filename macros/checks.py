@@ -430,6 +430,9 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
     return out
 
 
+LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
 def _prose_lines(page: SourcePage):
     """(line number, text) of the body and the free-text front-matter fields."""
     for offset, line in enumerate(page.front.splitlines()):
@@ -440,7 +443,7 @@ def _prose_lines(page: SourcePage):
         line = lines[number - 1]
         if line.lstrip().startswith("#"):
             line = line.lstrip("# ")
-        yield number, re.sub(r"\]\([^)]*\)", "]", line)  # ignore link targets
+        yield number, LINK_TARGET.sub("]", line)  # ignore link targets
 
 
 # ---------------------------------------------------------------------------
@@ -484,6 +487,7 @@ class _HTMLScanner(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+CODE_SPAN = re.compile(r"`+[^`]*`+")
 JS_LINK = re.compile(r"\]\(\s*<?\s*javascript:", re.I)
 
 
@@ -501,7 +505,7 @@ def check_html(project: Project) -> list[Problem]:
                 fenced = not fenced
                 prose.append("")
                 continue
-            prose.append("" if fenced else re.sub(r"`+[^`]*`+", "", line))
+            prose.append("" if fenced else CODE_SPAN.sub("", line))
             if not fenced and JS_LINK.search(line):
                 out.append(problem("javascript-url", page.path, number, "a link uses a javascript: URL", "Remove it"))
         scanner = _HTMLScanner()
@@ -511,6 +515,7 @@ def check_html(project: Project) -> list[Problem]:
     return out
 
 
+NOT_PROSE = re.compile(r"\([^)]*\.md[^)]*\)|\{\{<.*?>\}\}|`[^`]*`")  # link targets, macros, code
 ABBREVIATION = re.compile(r"\b[A-Z][A-Z]{2,}[a-z]?s?\b")  # two capitals are usually initials
 
 
@@ -519,7 +524,7 @@ def check_abbreviations(project: Project) -> list[Problem]:
     out, seen = [], set()
     for page in project.pages + project.case_studies:
         for number, line in _prose_lines(page) if page in project.case_studies else _page_lines(page):
-            for match in ABBREVIATION.finditer(re.sub(r"\([^)]*\.md[^)]*\)|\{\{<.*?>\}\}|`[^`]*`", "", line)):
+            for match in ABBREVIATION.finditer(NOT_PROSE.sub("", line)):
                 term = match.group(0)
                 base = term[:-1] if term.endswith("s") and term[:-1] in project.abbreviations else term
                 if base in project.abbreviations or (page.path, term) in seen or _roman(term):

@@ -8,6 +8,7 @@ import the `macros` package.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import shutil
@@ -19,10 +20,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
-from macros import checks, exports, offline, project as project_index, render  # noqa: E402
+from macros import checks, exports, load, project as project_index, render  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.guidance")
 GUIDANCE_SEARCH_BOOST = 3
@@ -35,7 +37,7 @@ def _project(config):
 def on_config(config):
     """Fail closed: run every check before anything renders."""
     _serve_offline_shim_locally(config)
-    project = _project(config)
+    project = project_index.refresh(Path(config.config_file_path).parent)
     problems = checks.run_all(project, dt.date.today())
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
@@ -56,6 +58,8 @@ def _serve_offline_shim_locally(config):
     not from the CDN that Material's offline plugin would add."""
     if not os.environ.get("GUIDANCE_SHIM"):
         return
+    from macros import offline
+
     polyfills = config.extra.setdefault("polyfills", [])
     polyfills[:] = [p for p in polyfills if "iframe-worker" not in str(p)] + [offline.SHIM_PATH]
 
@@ -82,8 +86,14 @@ def _nav_order(nav) -> list[str]:
     return out
 
 
+@event_priority(100)  # before mkdocs-macros, which reads render_macros
 def on_page_markdown(markdown, page, config, files):
-    """Give the template the facts it shows about a page (overrides/main.html)."""
+    """Give the template the facts it shows about a page (overrides/main.html).
+
+    Pages without a macro call skip the macros plugin's Jinja pass: it is
+    most of the cost of the macros, and such a page has nothing to render."""
+    if load.MACRO_START not in markdown and "render_macros" not in page.meta:
+        page.meta["render_macros"] = False
     project = _project(config)
     source = next((p for p in project.pages if p.uri == page.file.src_uri), None)
     meta = project.page_meta(source) if source else None
@@ -111,20 +121,35 @@ def long_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def on_post_page(output, page, config):
+    return _finish(output, config)
+
+
 def on_post_build(config):
-    """Finish every HTML file, including the 404 page and redirect stubs, which
-    are written outside on_post_page: accessibility fixes, then the content
-    security policy (last, so that its hashes match the final scripts)."""
-    shim = os.environ.get("GUIDANCE_SHIM")
-    if shim:
-        shutil.copy(shim, Path(config.site_dir) / offline.SHIM_PATH)
-        shim_js = Path(shim).read_text(encoding="utf-8")
+    """Finish the HTML files written outside on_post_page (the 404 page and
+    redirect stubs), and ship the offline shim when building the offline copy."""
+    if os.environ.get("GUIDANCE_SHIM"):
+        from macros import offline
+
+        shutil.copy(os.environ["GUIDANCE_SHIM"], Path(config.site_dir) / offline.SHIM_PATH)
     for path in Path(config.site_dir).rglob("*.html"):
         html = path.read_text(encoding="utf-8")
-        if 'http-equiv="Content-Security-Policy"' in html:
-            continue
-        extra = []
-        if shim and offline.worker_url(html):
-            extra.append(offline.frame_script_hash(shim_js, offline.worker_url(html)))
-        html = exports.accessibility_fixes(html)
-        path.write_text(exports.add_content_security_policy(html, extra), encoding="utf-8")
+        if 'http-equiv="Content-Security-Policy"' not in html:
+            path.write_text(_finish(html, config), encoding="utf-8")
+
+
+def _finish(html: str, config) -> str:
+    """Accessibility fixes, then the content security policy (last, so that
+    its hashes match the final inline scripts)."""
+    extra = []
+    shim = os.environ.get("GUIDANCE_SHIM")
+    if shim:
+        from macros import offline
+    if shim and offline.worker_url(html):
+        extra.append(offline.frame_script_hash(_read(shim), offline.worker_url(html)))
+    return exports.add_content_security_policy(exports.accessibility_fixes(html), extra)
+
+
+@functools.lru_cache(maxsize=None)
+def _read(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")

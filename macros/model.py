@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ITEM_ID = r"^(R[1-9]|F[1-9])$"
-CASE_STUDY_ID = r"^CS-\d{2}$"
+CASE_STUDY_ID = r"^CS-\d{2,3}$"
 
 # Headings every case study must have, in this order.
 CASE_STUDY_HEADINGS = (
@@ -131,7 +131,7 @@ class PageMeta(Strict):
 class CaseStudyMeta(Strict):
     """Front matter of a case study in case_studies/."""
 
-    id: str = Field(pattern=CASE_STUDY_ID, description="CS- and two digits, for example CS-07.")
+    id: str = Field(pattern=CASE_STUDY_ID, description="CS- and two or three digits, for example CS-07.")
     title: str = Field(min_length=3, max_length=90)
     summary: str = Field(min_length=20, max_length=400)
     offences: list[str] = Field(min_length=1, description="Statute and section, for example 'PHA 1997 s.4A'.")

@@ -13,6 +13,7 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -42,8 +43,8 @@ class Project:
     references: list[Reference] = field(default_factory=list)
     uses: list[Use] = field(default_factory=list)
 
-    # ---- lookups -------------------------------------------------------
-    @property
+    # ---- lookups (computed once: the project does not change after loading)
+    @cached_property
     def changelog_entries(self) -> list:
         """Valid entries of whats-new.yml (check_changelog reports the rest)."""
         if self.changelog is None or not isinstance(self.changelog.data, dict):
@@ -53,11 +54,11 @@ class Project:
         except ValidationError:
             return []
 
-    @property
+    @cached_property
     def items(self) -> dict[str, RegisterItem]:
         return {i.id: i for i in self.register.items} if self.register else {}
 
-    @property
+    @cached_property
     def themes(self) -> dict[str, Theme]:
         return {t.id: t for t in self.register.themes} if self.register else {}
 
@@ -73,7 +74,7 @@ class Project:
         except ValidationError:
             return None
 
-    @property
+    @cached_property
     def case_study_ids(self) -> dict[str, tuple[SourcePage, CaseStudyMeta]]:
         found = {}
         for page in self.case_studies:
@@ -180,9 +181,10 @@ def load_project(root: Path | str) -> Project:
     return project
 
 
-# A build calls load_project() from both the macros module and the hooks.
-# Cache it against the state of the source files, so that it is read once per
-# build and again (only) when an editor saves a file under `mkdocs serve`.
+# A build reads the project once: the hooks call refresh() when the build
+# starts (on_config), and every later call, from the macros and the hooks,
+# gets the same object from current(). refresh() reloads only when a source
+# file has changed, which keeps `mkdocs serve` rebuilds quick.
 _CACHE: dict[Path, tuple[tuple, Project]] = {}
 
 
@@ -200,7 +202,8 @@ def _signature(root: Path) -> tuple:
     return tuple(sorted(stamp))
 
 
-def current(root: Path | str) -> Project:
+def refresh(root: Path | str) -> Project:
+    """Load the project, or reuse it if no source file has changed."""
     root = Path(root).resolve()
     signature = _signature(root)
     cached = _CACHE.get(root)
@@ -208,3 +211,9 @@ def current(root: Path | str) -> Project:
         cached = (signature, load_project(root))
         _CACHE[root] = cached
     return cached[1]
+
+
+def current(root: Path | str) -> Project:
+    """The project loaded for this build (loading it if nothing has yet)."""
+    cached = _CACHE.get(Path(root).resolve())
+    return cached[1] if cached else refresh(root)

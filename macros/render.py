@@ -6,7 +6,6 @@ written relative to the page they appear on, so MkDocs validates them.
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 
 from .project import Project
@@ -20,10 +19,17 @@ PRINT_URI = "print.md"
 
 
 def rel(target: str, from_uri: str) -> str:
-    """A link to `target` (a docs-relative .md path, maybe with #anchor) from `from_uri`."""
+    """A link to `target` (a docs-relative .md path, maybe with #anchor) from
+    `from_uri`. Pure string work: both are paths inside the docs tree."""
     path, _, anchor = target.partition("#")
-    start = posixpath.dirname(from_uri) or "."
-    link = posixpath.relpath(path, start) if path else ""
+    link = ""
+    if path:
+        source = from_uri.split("/")[:-1]
+        parts = path.split("/")
+        common = 0
+        while common < min(len(source), len(parts) - 1) and source[common] == parts[common]:
+            common += 1
+        link = "/".join([".."] * (len(source) - common) + parts[common:])
     return link + (f"#{anchor}" if anchor else "")
 
 
@@ -283,6 +289,25 @@ def whats_new_page(project: Project) -> str:
     return "\n".join(out)
 
 
+def expand_macros(project: Project, markdown: str, page_uri: str) -> str:
+    """Render the macro calls in a checked page's Markdown directly, for pages
+    (the print view) that are generated rather than rendered by the macros."""
+    from .load import MACRO, parse_call
+
+    def one(match):
+        # Tolerant: the checks report bad calls, and nothing is published
+        # until they pass.
+        name, args, error = parse_call(match.group("expr"))
+        ids = [a.partition("@")[0] for a in args]
+        if error is None and name == "addresses" and ids and all(i in project.items for i in ids):
+            return addresses_line(project, ids, page_uri)
+        if error is None and name == "case_study" and args and args[0] in project.case_study_ids:
+            return case_study_box(project, args[0], page_uri)
+        return ""
+
+    return MACRO.sub(one, markdown)
+
+
 def print_page(project: Project, order: list[str]) -> str:
     """Every guidance chapter on one page, for printing or saving as PDF.
     Headings move down one level under each chapter's title."""
@@ -301,6 +326,7 @@ def print_page(project: Project, order: list[str]) -> str:
         if uri not in by_uri:
             continue
         _, body, _ = split_front_matter(by_uri[uri].text)
+        body = expand_macros(project, body, PRINT_URI)
         fenced = False
         for line in body.strip().splitlines():
             if FENCE.match(line):

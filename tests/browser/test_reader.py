@@ -80,8 +80,10 @@ def test_keyboard_skip_link_focus_and_search(page, site_url):
     # Search from the keyboard alone: open, type, move to a result, follow it.
     page.keyboard.press("/")
     page.keyboard.type("duplicity")
-    page.wait_for_selector("li.md-search-result__item")
+    page.wait_for_selector("li.md-search-result__item a[href*='drafting']")
     page.keyboard.press("ArrowDown")
+    page.wait_for_function("document.activeElement && document.activeElement.closest('.md-search-result__item') !== null")
+    assert "drafting" in page.evaluate("document.activeElement.href")
     page.keyboard.press("Enter")
     page.wait_for_url("**/drafting/**")
 

@@ -1,0 +1,173 @@
+"""`make bench`: measure, don't guess. Prints three figures.
+
+1. Full build time against a plain Material build of the same Markdown with
+   the project's macros and hooks turned off (budget: overhead <= 1.25x).
+2. Build time at 1x and 10x a synthetic corpus (pages, sections and case
+   studies multiplied), and the ratio (budget: <= 11x, so nothing quadratic).
+3. The time of `make check` on the real sources (budget: <= 5 s).
+
+Each build runs several times, interleaved with the build it is compared
+with, and the fastest time is reported. Budgets are shown
+next to each figure; the exit status is 1 if any is exceeded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+PROJECT = Path(__file__).resolve().parent.parent
+MKDOCS = str(Path(sys.executable).parent / "mkdocs")
+# Builds use cached bytecode, as on any developer's machine (this sandbox sets
+# PYTHONDONTWRITEBYTECODE, which would recompile the project's code each run).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV.update({"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"})
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+_Loader.add_constructor("!ENV", lambda loader, node: None)
+
+
+def run_once(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed in {cwd}:\n{result.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def timed(*jobs: tuple[list[str], Path], runs: int = RUNS) -> list[float]:
+    """Run the jobs in turn, `runs` times, and return each one's fastest time.
+    Interleaving and the minimum keep a busy machine from skewing a ratio."""
+    times = [[] for _ in jobs]
+    for _ in range(runs):
+        for n, (cmd, cwd) in enumerate(jobs):
+            times[n].append(run_once(cmd, cwd))
+    return [min(t) for t in times]
+
+
+def copy_project(dest: Path) -> Path:
+    for name in ("docs", "case_studies", "includes", "overrides"):
+        shutil.copytree(PROJECT / name, dest / name)
+    for name in ("mkdocs.yml", "recommendations.yml", "whats-new.yml"):
+        shutil.copy(PROJECT / name, dest / name)
+    os.symlink(PROJECT / "macros", dest / "macros")
+    return dest
+
+
+def plain_config(project: Path) -> None:
+    """The same Markdown with the project's macros and hooks turned off.
+
+    The pages the hooks would generate are written out as ordinary files
+    first, so both builds render the same set of pages and the difference is
+    the cost of the project's own machinery."""
+    sys.path.insert(0, str(PROJECT))
+    from macros import render
+    from macros.project import load_project
+
+    for uri, content in render.generated_pages(load_project(project)).items():
+        (project / "docs" / uri).parent.mkdir(parents=True, exist_ok=True)
+        (project / "docs" / uri).write_text(content)
+    text = (project / "mkdocs.yml").read_text()
+    config = yaml.load(text, Loader=_Loader)
+    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and ("macros" in p or "offline" in p))]
+    config.pop("hooks", None)
+    config.pop("nav", None)  # generated pages do not exist without the hooks
+    config.pop("not_in_nav", None)
+    config["strict"] = False
+    config["validation"] = {"links": {"not_found": "info", "anchors": "info", "unrecognized_links": "info"}, "nav": {"omitted_files": "info"}}
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+
+
+def multiply(project: Path, factor: int) -> None:
+    """Copy every guidance page and case study `factor` times, with case-study
+    ids renumbered so each copy uses its own case studies."""
+    studies = sorted((project / "case_studies").glob("cs-*.md"))
+    pages = [p for p in sorted((project / "docs").glob("*.md")) if p.name != "index.md"]
+    count = len(studies)
+    names = {p.stem for p in pages}
+    for k in range(1, factor):
+        mapping = {f"CS-{n:02d}": f"CS-{n + k * count:03d}" for n in range(1, count + 1)}
+        for study in studies:
+            text = study.read_text()
+            old = re.search(r"^id: (CS-\d+)", text, re.M).group(1)
+            new = mapping[old]
+            (project / "case_studies" / f"{new.lower()}.md").write_text(text.replace(f"id: {old}", f"id: {new}"))
+        for page in pages:
+            text = re.sub(r'case_study\("(CS-\d+)"\)', lambda m: f'case_study("{mapping[m.group(1)]}")', page.read_text())
+            text = re.sub(r"\]\(([a-z-]+)\.md", lambda m: f"]({m.group(1)}-{k}.md" if m.group(1) in names else m.group(0), text)
+            (project / "docs" / f"{page.stem}-{k}.md").write_text(text)
+    # Let every page into the build without listing it in the nav.
+    text = (project / "mkdocs.yml").read_text()
+    (project / "mkdocs.yml").write_text(re.sub(r"\nnav:\n(?:  .*\n|    .*\n)*", "\n", text).replace("omitted_files: warn", "omitted_files: info"))
+
+
+def page_weights(site: Path) -> dict:
+    pages = [p for p in site.rglob("*.html") if "assets" not in p.parts]
+    sizes = sorted((p.stat().st_size, p.relative_to(site).parent.as_posix()) for p in pages)
+    # Shared assets: the stylesheets and scripts a chapter page links to.
+    chapter = (site / "pleas" / "index.html").read_text()
+    linked = re.findall(r'(?:href|src)="\.\./(assets/[^"]+\.(?:css|js))"', chapter)
+    assets = sum((site / path).stat().st_size for path in set(linked))
+    largest = sizes[-1]
+    return {
+        "median": round(statistics.median(s for s, _ in sizes) / 1024),
+        "largest": f"{round(largest[0] / 1024)} KB ({largest[1]}/, the print view)" if largest[1] == "print" else f"{round(largest[0] / 1024)} KB ({largest[1]}/)",
+        "assets": round(assets / 1024),
+    }
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        real = copy_project(tmp / "real")
+        plain = copy_project(tmp / "plain")
+        plain_config(plain)
+        full, bare = timed(
+            ([MKDOCS, "build", "--strict", "-d", str(tmp / "out-real")], real),
+            ([MKDOCS, "build", "-d", str(tmp / "out-plain")], plain),
+        )
+
+        one = copy_project(tmp / "x1")
+        multiply(one, 1)
+        ten = copy_project(tmp / "x10")
+        multiply(ten, 10)
+        t1, t10 = timed(
+            ([MKDOCS, "build", "--strict", "-d", str(tmp / "out-1")], one),
+            ([MKDOCS, "build", "--strict", "-d", str(tmp / "out-10")], ten),
+        )
+        pages10 = len(list((ten / "docs").glob("*.md")))
+        studies10 = len(list((ten / "case_studies").glob("cs-*.md")))
+
+        (check,) = timed((["make", "-s", "check"], PROJECT))
+        weights = page_weights(tmp / "out-real")
+
+    overhead, ratio = full / bare, t10 / t1
+    rows = [
+        ("Build overhead", f"{full:.2f} s full build vs {bare:.2f} s plain Material build = {overhead:.2f}x", "<= 1.25x", overhead <= 1.25),
+        ("Scaling", f"{t1:.2f} s at 1x vs {t10:.2f} s at 10x ({pages10} pages, {studies10} case studies) = {ratio:.1f}x", "<= 11x", ratio <= 11),
+        ("make check", f"{check:.2f} s", "<= 5 s", check <= 5),
+    ]
+    print(f"Benchmark (fastest of {RUNS} interleaved runs, {os.cpu_count()} CPUs)")
+    for name, figure, budget, ok in rows:
+        print(f"  {name:15} {figure:75} budget {budget:9} {'ok' if ok else 'OVER BUDGET'}")
+    print(f"  {'Page weight':15} HTML median {weights['median']} KB, largest {weights['largest']}; "
+          f"shared CSS and JavaScript {weights['assets']} KB (uncompressed)")
+    return 0 if all(ok for *_, ok in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
