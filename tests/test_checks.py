@@ -91,3 +91,54 @@ def test_a_failing_macro_stops_the_build(tmp_path):
     result = build(site, tmp_path / "out")
     assert result.returncode != 0
     assert "CS-99" in result.stderr + result.stdout
+
+
+def test_rewording_r3_lists_every_section_that_addresses_it(tmp_path):
+    """Suspect links on the real guidance: reword R3 and every section that
+    claims to deliver it must be listed for re-review."""
+    import shutil
+
+    from tests.sites import PROJECT
+
+    for name in ("docs", "case_studies", "includes"):
+        shutil.copytree(PROJECT / name, tmp_path / name)
+    for name in ("recommendations.yml", "whats-new.yml"):
+        shutil.copy(PROJECT / name, tmp_path / name)
+    register = tmp_path / "recommendations.yml"
+    register.write_text(register.read_text().replace(
+        "Restate when, if ever, a plea to harassment is acceptable",
+        "Restate when a plea to harassment may be acceptable",
+    ))
+    project = load_project(tmp_path)
+    suspect = [p for p in checks.run_all(project, TODAY) if p.code == "suspect-link"]
+    expected = {(r.path, r.line) for r in project.references_to("R3")}
+    assert len(expected) >= 2
+    assert {(p.location.path, p.location.line) for p in suspect} == expected
+    assert all("R3" in p.message and "by hand" in p.fix for p in suspect)
+
+
+def test_overdue_review_is_a_warning_that_does_not_fail_make_check(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.sites import PROJECT
+
+    site = assemble(tmp_path / "site", "review-overdue")
+    result = subprocess.run([sys.executable, "-m", "macros.cli", "check", "--root", str(site), "--today", "2026-11-28"],
+                            cwd=PROJECT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("warning: docs/files.md:5: [review-overdue]")
+
+
+def test_make_check_fails_with_the_messages(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.sites import PROJECT
+
+    site = assemble(tmp_path / "site", "unknown-item")
+    result = subprocess.run([sys.executable, "-m", "macros.cli", "check", "--root", str(site)],
+                            cwd=PROJECT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert (BROKEN / "unknown-item" / "expected.txt").read_text().strip() in result.stdout
+    assert "1 error(s)" in result.stderr
