@@ -179,6 +179,7 @@ def coverage_page(project: Project) -> str:
             f"| [{item_id}]({rel(item_uri(item_id), uri)}) | {len(refs)} | {len(pages)} | {len(studies)} | {status} |"
         )
     out += ["", "## Pages against items\n", "A tick means at least one section of the page delivers the item.\n"]
+    out += ['<div class="coverage-matrix" markdown>', ""]
     out.append("| Page | " + " | ".join(ids) + " |")
     out.append("|---|" + "---|" * len(ids))
     for page in project.pages:
@@ -187,13 +188,13 @@ def coverage_page(project: Project) -> str:
             continue
         cells = ["✓" if i in on_page else "" for i in ids]
         out.append(f"| [{page.title}]({rel(page.uri, uri)}) | " + " | ".join(cells) + " |")
-    out += ["", "## Case studies against items\n"]
+    out += ["", "</div>", "", "## Case studies against items\n", '<div class="coverage-matrix" markdown>', ""]
     out.append("| Case study | " + " | ".join(ids) + " |")
     out.append("|---|" + "---|" * len(ids))
     for cid, (_, meta) in sorted(project.case_study_ids.items()):
         cells = ["✓" if i in meta.illustrates else "" for i in ids]
         out.append(f"| [{cid}]({rel(case_uri(cid), uri)}) | " + " | ".join(cells) + " |")
-    out.append("")
+    out += ["", "</div>", ""]
     return "\n".join(out)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -15,6 +16,17 @@ from tests.sites import PROJECT, assemble, build
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = PROJECT / "tests" / "artifacts"
+
+
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression through the DevTools protocol. (Playwright's
+    wait_for_function evaluates strings inside the page, which the site's
+    content security policy rightly blocks.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(50)
 
 
 @pytest.fixture()
@@ -78,11 +90,14 @@ def test_keyboard_skip_link_focus_and_search(page, site_url):
     page.keyboard.press("Enter")
     assert page.url.endswith("#the-law") or "#" in page.url
     # Search from the keyboard alone: open, type, move to a result, follow it.
+    page.goto(site_url + "charging/")
+    page.wait_for_selector(".md-search:not([hidden])")
     page.keyboard.press("/")
+    wait_until(page, "document.activeElement && document.activeElement.matches('.md-search__input')")
     page.keyboard.type("duplicity")
-    page.wait_for_selector("li.md-search-result__item a[href*='drafting']")
+    wait_until(page, "[...document.querySelectorAll('.md-search-result__item a')].some(a => a.href.includes('/drafting/') && a.offsetParent)")
     page.keyboard.press("ArrowDown")
-    page.wait_for_function("document.activeElement && document.activeElement.closest('.md-search-result__item') !== null")
+    wait_until(page, "document.activeElement && document.activeElement.closest('.md-search-result__item') !== null")
     assert "drafting" in page.evaluate("document.activeElement.href")
     page.keyboard.press("Enter")
     page.wait_for_url("**/drafting/**")
