@@ -22,7 +22,7 @@ $(STAMP): requirements/requirements.txt
 setup: $(STAMP) ## Create the virtual environment from the hashed lock file
 
 serve: $(STAMP) ## Build and serve the site at http://127.0.0.1:8000, rebuilding on save
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: $(STAMP) ## Build the site into site/ (fails on any warning)
 	$(BIN)/mkdocs build --strict --clean

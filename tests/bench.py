@@ -38,7 +38,8 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-_Loader.add_constructor("!ENV", lambda loader, node: None)
+# `!ENV [NAME, default]` -> the default, as when NAME is not set.
+_Loader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1] if isinstance(node, yaml.SequenceNode) else None)
 
 
 def run_once(cmd: list[str], cwd: Path) -> float:
