@@ -30,9 +30,7 @@ def traceability(project: Project) -> dict:
                     {"page": _url(r.page), "anchor": r.anchor, "section": r.section, "source": f"{r.path}:{r.line}"}
                     for r in project.references_to(item.id)
                 ],
-                "case_studies": sorted(
-                    cid for cid, (_, meta) in project.case_study_ids.items() if item.id in meta.illustrates
-                ),
+                "case_studies": [cid for cid, _ in project.illustrating(item.id)],
             }
             for item in project.register.items
         ],

@@ -83,6 +83,10 @@ class Project:
                 found[meta.id] = (page, meta)
         return found
 
+    def illustrating(self, item_id: str) -> list[tuple[str, CaseStudyMeta]]:
+        """(id, front matter) of the case studies that illustrate an item, by id."""
+        return [(cid, meta) for cid, (_, meta) in sorted(self.case_study_ids.items()) if item_id in meta.illustrates]
+
     def references_to(self, item_id: str) -> list[Reference]:
         return self._by_item.get(item_id, [])
 

@@ -114,7 +114,7 @@ def register_page(project: Project) -> str:
             if item.kind != kind:
                 continue
             sections = len(project.references_to(item.id))
-            studies = sum(1 for _, m in project.case_study_ids.values() if item.id in m.illustrates)
+            studies = len(project.illustrating(item.id))
             out.append(
                 f"| [{item_label(project, item.id)}]({rel(item_uri(item.id), uri)}) | {item.addressee} | {sections} | {studies} |"
             )
@@ -150,7 +150,7 @@ def item_page(project: Project, item_id: str) -> str:
         out.append("No section delivers this item yet.")
     out.append("")
     out.append("## Case studies that illustrate it\n")
-    studies = [(cid, m) for cid, (_, m) in sorted(project.case_study_ids.items()) if item_id in m.illustrates]
+    studies = project.illustrating(item_id)
     out += [f"- [{cid}: {m.title}]({rel(case_uri(cid), uri)})" for cid, m in studies] or ["None yet."]
     out.append("")
     out.append(f"[Back to the register]({rel(REGISTER_URI, uri)})\n")
@@ -173,7 +173,7 @@ def coverage_page(project: Project) -> str:
     for item_id in ids:
         refs = project.references_to(item_id)
         pages = sorted({r.page for r in refs})
-        studies = [cid for cid, (_, m) in sorted(project.case_study_ids.items()) if item_id in m.illustrates]
+        studies = project.illustrating(item_id)
         status = "Delivered" if refs else "**Not delivered**"
         out.append(
             f"| [{item_id}]({rel(item_uri(item_id), uri)}) | {len(refs)} | {len(pages)} | {len(studies)} | {status} |"
@@ -248,7 +248,7 @@ def case_index_page(project: Project) -> str:
             out.append("")
     out.append("## By recommendation or finding\n")
     for item_id, item in project.items.items():
-        matching = [(cid, m) for cid, (_, m) in studies if item_id in m.illustrates]
+        matching = project.illustrating(item_id)
         if matching:
             out.append(f"### {item_id}: {item.title}\n")
             out += [f"- [{cid}: {m.title}]({rel(case_uri(cid), uri)})" for cid, m in matching]

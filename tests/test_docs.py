@@ -25,3 +25,15 @@ def test_readme_quick_start_is_two_commands():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (PROJECT / ".ci" / "run").read_text()
+
+
+def test_dependencies_are_pinned_and_installed_by_hash():
+    lock = (PROJECT / "requirements" / "requirements.txt").read_text()
+    packages = re.findall(r"^([a-z0-9_.-]+)==\S+ \\$", lock, re.M | re.I)
+    assert len(packages) > 20
+    for block in re.split(r"\n(?=[a-z0-9_.-]+==)", lock, flags=re.I)[1:]:
+        assert "--hash=sha256:" in block, block.splitlines()[0]
+    direct = (PROJECT / "requirements" / "requirements.in").read_text()
+    assert all("==" in line for line in direct.splitlines() if line and not line.startswith("#"))
+    assert "--require-hashes" in (PROJECT / "Makefile").read_text()
+    assert re.search(r"^mkdocs==1\.6\.1$", direct, re.M)
