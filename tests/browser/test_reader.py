@@ -167,3 +167,49 @@ def test_offline_copy_navigates_and_searches_from_file(browser, offline_copy):
     assert all(u.startswith(("file://", "data:", "blob:", "about:")) for u in requests), requests
     assert page.evaluate("window.__cspViolations") == []
     context.close()
+
+
+FOCUSED_BOX = """(() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const target = e.matches('.md-option') ? e.nextElementSibling : e;  // palette radio shows focus on its label
+  const r = target.getBoundingClientRect();
+  return {x: r.x, y: r.y, w: r.width, h: r.height, text: (e.textContent || e.className).trim().slice(0, 40),
+          hidden: getComputedStyle(target).visibility === 'hidden'};
+})()"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 1000, "height": 700}, PHONE], ids=["desktop", "tablet", "phone"])
+def test_keyboard_focus_never_lands_on_something_invisible(browser, site_url, viewport):
+    context = new_context(browser, viewport=viewport)
+    page = context.new_page()
+    page.goto(site_url + "charging/")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        box = page.evaluate(FOCUSED_BOX)
+        if box is None:
+            continue
+        if box["hidden"] or not box["w"] or not box["h"] or box["x"] + box["w"] <= 0:
+            page.wait_for_timeout(400)  # let an opening transition finish (the phone search)
+            box = page.evaluate(FOCUSED_BOX)
+        assert not box["hidden"] and box["w"] > 0 and box["h"] > 0, box
+        assert box["x"] + box["w"] > 0 and box["x"] < viewport["width"], box
+    context.close()
+
+
+def test_keyboard_can_open_the_navigation_drawer(browser, site_url):
+    context = new_context(browser, viewport={"width": 1000, "height": 700})
+    page = context.new_page()
+    page.goto(site_url + "charging/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Open the navigation"
+    page.keyboard.press("Enter")
+    wait_until(page, "document.activeElement && document.activeElement.matches('.md-sidebar--primary .md-nav__link')")
+    box = page.evaluate(FOCUSED_BOX)
+    assert box["x"] >= 0 and not box["hidden"], box
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.getElementById('__drawer').checked") is False
+    assert page.evaluate("document.activeElement.textContent") == "Open the navigation"
+    assert page.evaluate("window.__cspViolations") == []
+    context.close()

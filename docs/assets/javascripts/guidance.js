@@ -35,7 +35,58 @@
     }
   }
 
+  // 3. On narrower screens the navigation is a drawer opened by a label that
+  //    the keyboard cannot reach. Offer a button, shown when it has focus
+  //    (like the skip link), that opens the drawer and moves focus into it.
+  function addNavigationButton() {
+    var drawer = document.getElementById("__drawer");
+    var skip = document.querySelector(".md-skip");
+    if (!drawer || !skip || document.querySelector(".nav-open-button")) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "nav-open-button";
+    button.textContent = "Open the navigation";
+    button.setAttribute("aria-controls", "__drawer");
+    button.addEventListener("click", function () {
+      if (!drawer.checked) drawer.click();
+      // Focus the first link the reader can see (the drawer opens at the
+      // current section; other levels sit off-screen).
+      setTimeout(function () {
+        var links = document.querySelectorAll(".md-sidebar--primary .md-nav__link[href]");
+        for (var i = 0; i < links.length; i++) {
+          var box = links[i].getBoundingClientRect();
+          var seen = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+          if (box.width > 0 && seen && (seen === links[i] || links[i].contains(seen))) { links[i].focus(); break; }
+        }
+      }, 300);
+    });
+    skip.insertAdjacentElement("afterend", button);
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && drawer.checked) {
+        drawer.click();
+        button.focus();
+      }
+    });
+  }
+
+  // 4. The search results area takes keyboard focus (so that it can be
+  //    scrolled) only while it has results: empty, it is invisible.
+  function focusSearchResultsOnlyWhenShown() {
+    var wrap = document.querySelector(".md-search__scrollwrap");
+    var list = document.querySelector(".md-search-result__list");
+    if (!wrap || !list || !window.MutationObserver) return;
+    var update = function () {
+      var empty = !list.children.length;
+      wrap.tabIndex = empty ? -1 : 0;
+      wrap.classList.toggle("is-empty", empty);  // not scrollable while empty (see guidance.css)
+    };
+    new MutationObserver(update).observe(list, { childList: true });
+    update();
+  }
+
   function start() {
+    addNavigationButton();
+    focusSearchResultsOnlyWhenShown();
     updateReviewBanners();
     // Material wraps tables on DOMContentLoaded; run after it.
     setTimeout(labelScrollingTables, 0);
