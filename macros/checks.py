@@ -401,8 +401,10 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
     """Flag patterns of personal data, and capitalised words not on the allow-list.
 
     A capitalised word passes if it is on the allow-list
-    (case_studies/allowed-words.txt), or if it starts a sentence and the
-    guidance also uses it in lower case (so "After" passes but "Smith" does not).
+    (case_studies/allowed-words.txt), or if it starts a sentence (or a
+    heading) and is an ordinary word: one the guidance also uses in lower
+    case, a common function word, or one with an ordinary ending such as
+    -ing or -ly. So "After" passes but "Smith" does not.
     """
     vocabulary = set()
     for page in project.pages + project.case_studies:

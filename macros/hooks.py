@@ -92,7 +92,7 @@ def on_page_markdown(markdown, page, config, files):
 
     Pages without a macro call skip the macros plugin's Jinja pass: it is
     most of the cost of the macros, and such a page has nothing to render."""
-    if load.MACRO_START not in markdown and "render_macros" not in page.meta:
+    if not (load.MACRO_START in markdown or "{%<" in markdown) and "render_macros" not in page.meta:
         page.meta["render_macros"] = False
     project = _project(config)
     source = next((p for p in project.pages if p.uri == page.file.src_uri), None)
@@ -122,7 +122,7 @@ def long_date(value: dt.date) -> str:
 
 
 def on_post_page(output, page, config):
-    return _finish(output, config)
+    return _finish(output)
 
 
 def on_post_build(config):
@@ -135,18 +135,20 @@ def on_post_build(config):
     for path in Path(config.site_dir).rglob("*.html"):
         html = path.read_text(encoding="utf-8")
         if 'http-equiv="Content-Security-Policy"' not in html:
-            path.write_text(_finish(html, config), encoding="utf-8")
+            path.write_text(_finish(html), encoding="utf-8")
 
 
-def _finish(html: str, config) -> str:
+def _finish(html: str) -> str:
     """Accessibility fixes, then the content security policy (last, so that
     its hashes match the final inline scripts)."""
     extra = []
     shim = os.environ.get("GUIDANCE_SHIM")
-    if shim:
+    if shim:  # the offline copy: allow the shim's frame script by its hash
         from macros import offline
-    if shim and offline.worker_url(html):
-        extra.append(offline.frame_script_hash(_read(shim), offline.worker_url(html)))
+
+        worker = offline.worker_url(html)
+        if worker:
+            extra.append(offline.frame_script_hash(_read(shim), worker))
     return exports.add_content_security_policy(exports.accessibility_fixes(html), extra)
 
 
