@@ -322,11 +322,12 @@ EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 def check_links(project: Project, generated: dict[str, str] | None = None) -> list[Problem]:
     """Every relative link in the sources (and in generated pages) must resolve."""
-    generated = render.generated_pages(project) if generated is None else generated
-    # The print view repeats the chapters, whose links are checked at source.
-    generated_pages = [parse_page(text, f"(generated) {uri}", uri) for uri, text in generated.items() if uri != render.PRINT_URI]
+    generated = render.reference_pages(project) if generated is None else generated
+    generated_pages = [parse_page(text, f"(generated) {uri}", uri) for uri, text in generated.items()]
     anchors = {p.uri: {h.anchor for h in p.headings} for p in project.pages + project.case_studies + generated_pages}
-    for uri in generated:  # case-study pages are generated from their source
+    # The print view repeats the chapters, whose links are checked at source:
+    # it is a valid target but is not parsed again.
+    for uri in list(generated) + [render.PRINT_URI]:
         anchors.setdefault(uri, set())
     out = []
     for page in project.pages + project.case_studies + generated_pages:
@@ -589,6 +590,6 @@ def run_all(project: Project, today: dt.date) -> list[Problem]:
     out += check_html(project)
     out += check_abbreviations(project)
     out += check_personal_data(project, project.allowed_words)
-    out += check_links(project, render.generated_pages(project))
+    out += check_links(project, render.reference_pages(project))
     out += check_reviews(project, today)
     return sorted(out, key=lambda p: (p.severity != "error", p.location.path, p.location.line, p.code))

@@ -121,7 +121,15 @@ def long_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+_FINISHED: set[str] = set()  # pages finished in on_post_page during this build
+
+
+def on_pre_build(config):
+    _FINISHED.clear()
+
+
 def on_post_page(output, page, config):
+    _FINISHED.add(os.path.abspath(page.file.abs_dest_path))
     return _finish(output)
 
 
@@ -133,6 +141,8 @@ def on_post_build(config):
 
         shutil.copy(os.environ["GUIDANCE_SHIM"], Path(config.site_dir) / offline.SHIM_PATH)
     for path in Path(config.site_dir).rglob("*.html"):
+        if os.path.abspath(path) in _FINISHED:
+            continue
         html = path.read_text(encoding="utf-8")
         if 'http-equiv="Content-Security-Policy"' not in html:
             path.write_text(_finish(html), encoding="utf-8")

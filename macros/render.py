@@ -337,18 +337,29 @@ def print_page(project: Project, order: list[str]) -> str:
     return "\n".join(out)
 
 
+def reference_pages(project: Project) -> dict[str, str]:
+    """The generated pages other than the print view: {uri: Markdown}.
+
+    Rendered once per loaded project: the checks (for link validation) and
+    the hooks (to add the pages to the build) share the result."""
+    cached = project.__dict__.get("_reference_pages")
+    if cached is None:
+        cached = {
+            REGISTER_URI: register_page(project),
+            COVERAGE_URI: coverage_page(project),
+            CASE_INDEX_URI: case_index_page(project),
+            GLOSSARY_URI: glossary_page(project),
+            WHATS_NEW_URI: whats_new_page(project),
+        }
+        for item_id in project.items:
+            cached[item_uri(item_id)] = item_page(project, item_id)
+        for case_id in project.case_study_ids:
+            cached[case_uri(case_id)] = case_study_page(project, case_id)
+        project.__dict__["_reference_pages"] = cached
+    return cached
+
+
 def generated_pages(project: Project, print_order: list[str] | None = None) -> dict[str, str]:
-    """Every generated page: {uri: Markdown}. Only call on a project without errors."""
-    pages = {
-        REGISTER_URI: register_page(project),
-        COVERAGE_URI: coverage_page(project),
-        CASE_INDEX_URI: case_index_page(project),
-        GLOSSARY_URI: glossary_page(project),
-        WHATS_NEW_URI: whats_new_page(project),
-        PRINT_URI: print_page(project, print_order or [p.uri for p in project.pages if p.uri != "index.md"]),
-    }
-    for item_id in project.items:
-        pages[item_uri(item_id)] = item_page(project, item_id)
-    for case_id in project.case_study_ids:
-        pages[case_uri(case_id)] = case_study_page(project, case_id)
-    return pages
+    """Every generated page, the print view included (in `print_order`)."""
+    order = print_order or [p.uri for p in project.pages if p.uri != "index.md"]
+    return {**reference_pages(project), PRINT_URI: print_page(project, order)}
