@@ -138,21 +138,27 @@ def scan(page: SourcePage, body: str) -> None:
             continue
         if fenced:
             continue
-        heading = ATX.match(line)
-        if heading:
-            title, anchor = heading_anchor(heading.group("text"), seen)
-            page.headings.append(Heading(len(heading.group(1)), title, anchor, number))
-        for match in MACRO.finditer(line):
-            name, args, error = parse_call(match.group("expr"))
-            page.calls.append(MacroCall(name, args, number, match.group(0), error))
-        for match in OLD_STYLE_MACRO.finditer(line):
-            page.calls.append(
-                MacroCall(match.group("name"), [], number, match.group(0), "old-delimiters")
-            )
-        without_code = CODE_SPAN.sub("", MACRO.sub("", line))
-        for pattern in (INLINE_LINK, REF_DEF, HTML_URL):
-            for match in pattern.finditer(without_code):
-                page.links.append(Link(match.group("target"), number))
+        # Each pattern runs only on lines with the character it needs: most
+        # lines are plain prose, and this keeps a build's fixed cost low.
+        if line.startswith("#"):
+            heading = ATX.match(line)
+            if heading:
+                title, anchor = heading_anchor(heading.group("text"), seen)
+                page.headings.append(Heading(len(heading.group(1)), title, anchor, number))
+        if "{{" in line:
+            for match in MACRO.finditer(line):
+                name, args, error = parse_call(match.group("expr"))
+                page.calls.append(MacroCall(name, args, number, match.group(0), error))
+            for match in OLD_STYLE_MACRO.finditer(line):
+                page.calls.append(
+                    MacroCall(match.group("name"), [], number, match.group(0), "old-delimiters")
+                )
+            line = MACRO.sub("", line)
+        if "](" in line or "]:" in line or "=" in line:
+            without_code = CODE_SPAN.sub("", line) if "`" in line else line
+            for pattern in (INLINE_LINK, REF_DEF, HTML_URL):
+                for match in pattern.finditer(without_code):
+                    page.links.append(Link(match.group("target"), number))
 
 
 def load_page(path: Path, rel: str, uri: str) -> SourcePage:

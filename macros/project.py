@@ -214,10 +214,18 @@ def refresh(root: Path | str) -> Project:
     if cached is None or cached[0] != signature:
         cached = (signature, load_project(root))
         _CACHE[root] = cached
+        _LAST.clear()
     return cached[1]
+
+
+_LAST: dict[str, Project] = {}  # the same, by the root as given (no resolve() per call)
 
 
 def current(root: Path | str) -> Project:
     """The project loaded for this build (loading it if nothing has yet)."""
-    cached = _CACHE.get(Path(root).resolve())
-    return cached[1] if cached else refresh(root)
+    project = _LAST.get(str(root))
+    if project is None:
+        cached = _CACHE.get(Path(root).resolve())
+        project = cached[1] if cached else refresh(root)
+        _LAST[str(root)] = project
+    return project

@@ -31,7 +31,7 @@ MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 # PYTHONDONTWRITEBYTECODE, which would recompile the project's code each run).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV.update({"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"})
-RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
 
 class _Loader(yaml.SafeLoader):
