@@ -53,15 +53,18 @@ CODES: dict[str, str] = {
     "undefined-abbreviation": "An abbreviation is used but not defined in includes/abbreviations.md.",
     "changelog": "whats-new.yml is not valid or breaks its schema.",
     "review-overdue": "A page is past its review date (a warning: it does not block the build).",
+    "sentence-per-line": "A line of prose holds more than one sentence (a warning: it does not block the build).",
 }
+# Codes that are reported but never fail `make check` or the build.
+WARNINGS = {"review-overdue", "sentence-per-line"}
 
 KNOWN_MACROS = ("addresses", "case_study")
 FINGERPRINT = re.compile(r"^[0-9a-f]{6}$")
 
 
-def problem(code: str, path: str, line: int, message: str, fix: str, severity="error") -> Problem:
+def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
     assert code in CODES, code
-    return Problem(code, Location(path, line), message, fix, severity)
+    return Problem(code, Location(path, line), message, fix, "warning" if code in WARNINGS else "error")
 
 
 def known_ids(project: Project) -> str:
@@ -575,8 +578,40 @@ def check_reviews(project: Project, today: dt.date) -> list[Problem]:
         if meta and meta.review_due < today:
             out.append(problem("review-overdue", page.path, field_line(page, "last_reviewed"),
                                f"the page was due for review on {meta.review_due.day} {meta.review_due:%B %Y} (owner: {meta.owner})",
-                               "Ask the owner to review the page, then set last_reviewed to the date of that review",
-                               severity="warning"))
+                               "Ask the owner to review the page, then set last_reviewed to the date of that review"))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# One sentence per line (a warning)
+# ---------------------------------------------------------------------------
+
+# A full stop, question or exclamation mark, then a space and a capital letter.
+SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]*[A-Z])")
+# Words that take a full stop without ending a sentence.
+NOT_SENTENCE_END = {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "no", "v", "vs", "cf",
+                    "para", "paras", "sch", "art", "reg", "pt", "s", "ss", "c", "ch", "vol", "st"}
+
+
+def check_sentences(project: Project) -> list[Problem]:
+    """One sentence per line in Markdown prose, so that a pull request shows
+    exactly which sentence changed. A warning: it never blocks a fix."""
+    out = []
+    for page in project.pages + project.case_studies:
+        for number, line in _page_lines(page):
+            if line.lstrip().startswith(("|", "<", "*[", "[")):
+                continue  # tables, raw HTML and link or abbreviation definitions
+            text = NOT_PROSE.sub("", line)
+            for match in SENTENCE_BREAK.finditer(text):
+                word = re.search(r"(\S+)$", text[: match.start()])
+                token = word.group(1).lstrip("(*_\"“‘").lower() if word else ""
+                if not token or token in NOT_SENTENCE_END or re.fullmatch(r"[a-z]|\d+", token):
+                    continue  # an abbreviation, an initial or a list number
+                out.append(problem("sentence-per-line", page.path, number,
+                                   "this line has more than one sentence",
+                                   "Start each sentence on a new line (in a list item, indent it to line up "
+                                   "with the text above); readers see no change, reviewers see which sentence changed"))
+                break
     return out
 
 
@@ -601,4 +636,5 @@ def run_all(project: Project, today: dt.date) -> list[Problem]:
     out += check_personal_data(project, project.allowed_words)
     out += check_links(project, render.reference_pages(project))
     out += check_reviews(project, today)
+    out += check_sentences(project)
     return sorted(out, key=lambda p: (p.severity != "error", p.location.path, p.location.line, p.code))
