@@ -603,10 +603,11 @@ def check_sentences(project: Project) -> list[Problem]:
                 continue  # tables, raw HTML and link or abbreviation definitions
             text = NOT_PROSE.sub("", line)
             for match in SENTENCE_BREAK.finditer(text):
-                word = re.search(r"(\S+)$", text[: match.start()])
+                before = text[: match.start()]
+                word = re.search(r"(\S+)$", before)
                 token = word.group(1).lstrip("(*_\"“‘").lower() if word else ""
-                if not token or token in NOT_SENTENCE_END or re.fullmatch(r"[a-z]|\d+", token):
-                    continue  # an abbreviation, an initial or a list number
+                if not token or token in NOT_SENTENCE_END or len(token) == 1 or re.search(r"(^\s*|[\"“(])\d+$", before):
+                    continue  # an abbreviation, an initial or the number of a list item
                 out.append(problem("sentence-per-line", page.path, number,
                                    "this line has more than one sentence",
                                    "Start each sentence on a new line (in a list item, indent it to line up "
