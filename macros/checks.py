@@ -599,8 +599,8 @@ def check_sentences(project: Project) -> list[Problem]:
     out = []
     for page in project.pages + project.case_studies:
         for number, line in _page_lines(page):
-            if line.lstrip().startswith(("|", "<", "*[", "[")):
-                continue  # tables, raw HTML and link or abbreviation definitions
+            if not SENTENCE_BREAK.search(line) or line.lstrip().startswith(("|", "<", "*[", "[")):
+                continue  # one sentence; or a table, raw HTML, a link or abbreviation definition
             text = NOT_PROSE.sub("", line)
             for match in SENTENCE_BREAK.finditer(text):
                 before = text[: match.start()]
