@@ -1,7 +1,7 @@
 """Loaders: read the register, the guidance pages and the case studies.
 
 They only read and record what they find (with line numbers). Judging it is
-the job of checks.py. Nothing here imports MkDocs.
+the job of macros/checks. Nothing here imports MkDocs.
 """
 
 from __future__ import annotations

@@ -1,0 +1,103 @@
+"""Checks: pure functions that take the project index and return every problem
+they find, never just the first.
+
+Each problem has a stable code from CODES, a file and line, what is wrong and
+a one-sentence fix. CONTRIBUTING.md lists the same codes (a test keeps the two
+in step). Nothing here reads files or writes output.
+
+This module holds the one catalogue (CODES, WARNINGS, problem) and run_all.
+The checks live in modules by concern:
+
+    links.py          links and anchors
+    register.py       register, changelog, page front matter, macro calls, traceability, reviews
+    case_studies.py   case studies and personal data
+    html_safety.py    raw HTML that could run or load code
+    prose.py          abbreviations and one sentence per line
+    common.py         helpers they share
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import render
+from ..model import Location, Problem
+from ..project import Project
+
+# The catalogue. Code -> what it means. Keep CONTRIBUTING.md in step.
+CODES: dict[str, str] = {
+    "register-yaml": "recommendations.yml is not valid YAML.",
+    "register-schema": "An entry in recommendations.yml breaks the register schema.",
+    "duplicate-id": "Two register items, commitments, themes or case studies share an id.",
+    "front-matter": "A page's or case study's front matter breaks its schema.",
+    "unknown-item": "A section or case study names an id that is not in the register.",
+    "uncovered-item": "No section of the guidance delivers a register item.",
+    "missing-fingerprint": "An id in addresses() has no @fingerprint.",
+    "suspect-link": "A register item was reworded since the section was reviewed against it.",
+    "misplaced-addresses": "addresses() is not the first line under a heading.",
+    "macro-syntax": "A macro call cannot be read.",
+    "unknown-macro": "A macro name that the site does not provide.",
+    "old-delimiters": "A macro written with plain double braces, which readers would see as raw text.",
+    "unknown-case-study": "case_study() names a case study that does not exist.",
+    "unused-case-study": "A case study is not used on any guidance page.",
+    "missing-heading": "A case study lacks one of the fixed headings, or has them out of order.",
+    "unknown-theme": "A case study uses a theme that is not in the register's theme list.",
+    "broken-link": "A link points to a page that does not exist.",
+    "broken-anchor": "A link points to a heading that does not exist on the target page.",
+    "insecure-link": "An external link uses http instead of https.",
+    "personal-data": "A case study contains something that looks like personal data.",
+    "script-tag": "Raw HTML contains a script element.",
+    "event-handler": "Raw HTML contains an inline event handler such as onclick=.",
+    "javascript-url": "A link or attribute uses a javascript: URL.",
+    "embedded-content": "Raw HTML embeds an iframe, object or embed element.",
+    "external-form": "Raw HTML contains a form that posts to another site.",
+    "html-not-allowed": "Raw HTML uses a tag that is not on the allow-list.",
+    "undefined-abbreviation": "An abbreviation is used but not defined in includes/abbreviations.md.",
+    "changelog": "whats-new.yml is not valid or breaks its schema.",
+    "review-overdue": "A page is past its review date (a warning: it does not block the build).",
+    "sentence-per-line": "A line of prose holds more than one sentence (a warning: it does not block the build).",
+}
+
+# Codes that are reported but never fail `make check` or the build.
+WARNINGS = {"review-overdue", "sentence-per-line"}
+
+
+def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
+    assert code in CODES, code
+    return Problem(code, Location(path, line), message, fix, "warning" if code in WARNINGS else "error")
+
+
+# The modules import problem() from here, so they are imported after it.
+from .case_studies import check_case_studies, check_personal_data  # noqa: E402
+from .html_safety import check_html  # noqa: E402
+from .links import check_links  # noqa: E402
+from .prose import check_abbreviations, check_sentences  # noqa: E402
+from .register import (  # noqa: E402
+    check_changelog,
+    check_coverage,
+    check_macros,
+    check_pages,
+    check_references,
+    check_register,
+    check_reviews,
+)
+
+
+def run_all(project: Project, today: dt.date) -> list[Problem]:
+    """Every problem in the project, errors first, each sorted by file and line."""
+    out = check_register(project)
+    if project.register is None:
+        return out
+    out += check_changelog(project)
+    out += check_pages(project)
+    out += check_macros(project)
+    out += check_references(project)
+    out += check_coverage(project)
+    out += check_case_studies(project)
+    out += check_html(project)
+    out += check_abbreviations(project)
+    out += check_personal_data(project, project.allowed_words)
+    out += check_links(project, render.reference_pages(project))
+    out += check_reviews(project, today)
+    out += check_sentences(project)
+    return sorted(out, key=lambda p: (p.severity != "error", p.location.path, p.location.line, p.code))

@@ -1,0 +1,135 @@
+"""Case studies: front matter, fixed headings, ids, use on pages, and personal data."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..model import CASE_STUDY_HEADINGS, CaseStudyMeta, Problem, SourcePage
+from ..project import Project
+from . import problem
+from .common import field_line, known_ids, prose_lines, schema_problems
+
+
+def check_case_studies(project: Project) -> list[Problem]:
+    out = []
+    ids: dict[str, list[SourcePage]] = defaultdict(list)
+    for page in project.case_studies:
+        out += schema_problems(page, CaseStudyMeta, "case study")
+        meta = project.case_meta(page)
+        if meta is None:
+            continue
+        ids[meta.id].append(page)
+        expected = f"case-studies/{meta.id.lower()}.md"
+        if page.uri != expected:
+            out.append(problem("front-matter", page.path, field_line(page, "id"),
+                               f"the id '{meta.id}' does not match the file name",
+                               f"Rename the file to case_studies/{meta.id.lower()}.md or correct the id"))
+        for item_id in meta.illustrates:
+            if project.register and item_id not in project.items:
+                out.append(problem("unknown-item", page.path, field_line(page, "illustrates"),
+                                   f"illustrates '{item_id}', which is not in recommendations.yml (known: {known_ids(project)})",
+                                   "Correct the id in 'illustrates'"))
+        for theme in meta.themes:
+            if project.register and theme not in project.themes:
+                out.append(problem("unknown-theme", page.path, field_line(page, "themes"),
+                                   f"the theme '{theme}' is not in the register",
+                                   f"Use one of: {', '.join(project.themes)}"))
+        titles = [(h.title, h.line) for h in page.headings if h.level == 2]
+        found = [t for t, _ in titles]
+        for heading in CASE_STUDY_HEADINGS:
+            if heading not in found:
+                out.append(problem("missing-heading", page.path, page.body_start,
+                                   f"the heading '## {heading}' is missing",
+                                   f"Add it; every case study has, in order: {', '.join(CASE_STUDY_HEADINGS)}"))
+        present = [t for t in found if t in CASE_STUDY_HEADINGS]
+        if present == [h for h in CASE_STUDY_HEADINGS if h in present] and len(present) == len(set(present)):
+            continue
+        out.append(problem("missing-heading", page.path, titles[0][1] if titles else 1,
+                           "the fixed headings are out of order or repeated",
+                           f"Put them in this order, once each: {', '.join(CASE_STUDY_HEADINGS)}"))
+    for case_id, pages in ids.items():
+        if len(pages) > 1:
+            for page in pages:
+                out.append(problem("duplicate-id", page.path, field_line(page, "id"),
+                                   f"the case study id '{case_id}' is used by {len(pages)} files",
+                                   "Give each case study its own id"))
+    known = project.case_study_ids
+    for use in project.uses:
+        if use.case_study not in known:
+            out.append(problem("unknown-case-study", use.path, use.line,
+                               f"case_study('{use.case_study}') names a case study that does not exist "
+                               f"(known: {', '.join(sorted(known)) or 'none'})",
+                               "Correct the id, or add the case study to case_studies/"))
+    for case_id, (page, _) in sorted(known.items()):
+        if not project.uses_of(case_id):
+            out.append(problem("unused-case-study", page.path, field_line(page, "id"),
+                               f"{case_id} is not used on any guidance page",
+                               f'Add {{{{< case_study("{case_id}") >}}}} to the section it illustrates, or remove the case study'))
+    return out
+
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+PERSONAL_DATA = [
+    ("an email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")),
+    ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")),
+    ("a phone number", re.compile(r"(?:\+44\s?|\b0)(?:\d[\s-]?){8,9}\d\b")),
+    ("a National Insurance number", re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b")),
+    ("a vehicle registration mark", re.compile(r"\b(?:[A-Z]{2}\d{2}\s?[A-Z]{3}|[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])\b")),
+    ("a date (possibly a date of birth)", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{2,4}}\b|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I)),
+    ("a date of birth", re.compile(r"\b(?:date of birth|d\.o\.b\.?|DOB|born on)\b", re.I)),
+    ("a case reference", re.compile(r"\b(?:URN|case (?:ref|reference|number))\b\s*[:#]?\s*\w*\d", re.I)),
+]
+
+# Every pattern above needs a digit, an @ or a word about birth. Lines without
+# one are skipped, which keeps the check fast enough to run in every build.
+MAYBE_PERSONAL = re.compile(r"[\d@]|birth|d\.?o\.?b|born", re.I)
+
+# Words that may start a sentence in any text.
+FUNCTION_WORDS = set(
+    "a an the this that these those he she it they we you i his her its their our your "
+    "him them us me my mine after before when while then there here if but and or so yet "
+    "as at by for from in into of on onto to with within without over under about "
+    "no not none one two three four five six seven eight nine ten all both each every "
+    "some many most few several other another such what which who whom whose why how "
+    "later soon next first second third finally also again once during until since "
+    "although though because because instead only even still".split()
+)
+
+ORDINARY_ENDING = re.compile(r"[a-z](?:ed|ing|ly|tion|ment|ness)$")
+WORD = re.compile(r"[A-Z][a-z]+(?:['’][a-z]+)?")
+SENTENCE_END = re.compile(r"[.!?:;]\s*$|^\s*$|[-*+]\s*$|^\s*\d+\.\s*$|[\"“(]\s*$")
+
+
+def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
+    """Flag patterns of personal data, and capitalised words not on the allow-list.
+
+    A capitalised word passes if it is on the allow-list
+    (case_studies/allowed-words.txt), or if it starts a sentence (or a
+    heading) and is an ordinary word: one the guidance also uses in lower
+    case, a common function word, or one with an ordinary ending such as
+    -ing or -ly. So "After" passes but "Smith" does not.
+    """
+    vocabulary = set()
+    for page in project.pages + project.case_studies:
+        vocabulary.update(re.findall(r"\b[a-z][a-z'’]+\b", page.text))
+    out = []
+    for page in project.case_studies:
+        for number, line in prose_lines(page):
+            for kind, pattern in PERSONAL_DATA if MAYBE_PERSONAL.search(line) else ():
+                for match in pattern.finditer(line):
+                    out.append(problem("personal-data", page.path, number,
+                                       f"'{match.group(0)}' looks like {kind}",
+                                       "Remove it: case studies use no real or realistic identifiers (see the anonymisation rules)"))
+            for match in WORD.finditer(line):
+                word = re.sub(r"['’]s$", "", match.group(0))
+                if word in allowed:
+                    continue
+                if SENTENCE_END.search(line[: match.start()]) and (
+                    word.lower() in vocabulary or word.lower() in FUNCTION_WORDS or ORDINARY_ENDING.search(word)
+                ):
+                    continue  # an ordinary word that starts a sentence
+                out.append(problem("personal-data", page.path, number,
+                                   f"'{word}' may be a personal or place name",
+                                   "Use a role label or initials instead (for example 'the victim', 'Mr A'); "
+                                   "if it is an ordinary term, add it to case_studies/allowed-words.txt"))
+    return out

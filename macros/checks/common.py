@@ -1,0 +1,95 @@
+"""Helpers the checks share: front-matter schema errors, field lines,
+the known ids, near-miss suggestions and the prose lines of a page."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from pydantic import ValidationError
+
+from ..model import Problem, SourcePage
+from ..project import Project
+from . import problem
+
+
+EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+def known_ids(project: Project) -> str:
+    recs = [i for i in project.items if i.startswith("R")]
+    finds = [i for i in project.items if i.startswith("F")]
+    parts = [f"{r[0]}–{r[-1]}" if len(r) > 1 else r[0] for r in (recs, finds) if r]
+    return ", ".join(parts) or "none"
+
+
+def field_line(page: SourcePage, name: str) -> int:
+    """The line of a front-matter field (or the first line of the front matter)."""
+    for offset, line in enumerate(page.front.splitlines()):
+        if re.match(rf"^{re.escape(name)}\s*:", line):
+            return offset + 2
+    return 1
+
+
+def schema_problems(page: SourcePage, model, what: str) -> list[Problem]:
+    out = [
+        problem("front-matter", page.path, 1, message, "Fix the front matter between the two '---' lines")
+        for _, message in page.meta_error
+    ]
+    if page.meta_error:
+        return out
+    if not page.front:
+        return [
+            problem(
+                "front-matter", page.path, 1, f"the {what} has no front matter",
+                f"Start the file with a '---' block holding: {', '.join(f for f, i in model.model_fields.items() if i.is_required())}",
+            )
+        ]
+    try:
+        model.model_validate(page.meta)
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else ""
+            if error["type"] == "missing":
+                out.append(problem("front-matter", page.path, 1, f"the field '{name}' is missing",
+                                   f"Add a line '{name}: ...' to the front matter ({model.model_fields[name].description or 'see CONTRIBUTING.md'})"))
+            elif error["type"] == "extra_forbidden":
+                allowed = ", ".join(model.model_fields)
+                out.append(problem("front-matter", page.path, field_line(page, name), f"the field '{name}' is not allowed",
+                                   f"Remove it or correct the spelling (allowed: {allowed})"))
+            else:
+                message = error["msg"].removeprefix("Value error, ")
+                out.append(problem("front-matter", page.path, field_line(page, name), f"the field '{name}' is invalid: {message}",
+                                   f"Correct '{name}' ({model.model_fields[name].description or 'see CONTRIBUTING.md'})"))
+    return out
+
+
+def suggest(value: str, options, cutoff: float = 0.75) -> str | None:
+    match = difflib.get_close_matches(value, list(options), n=1, cutoff=cutoff)
+    return match[0] if match else None
+
+LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
+def prose_lines(page: SourcePage):
+    """(line number, text) of the body and the free-text front-matter fields."""
+    for offset, line in enumerate(page.front.splitlines()):
+        if re.match(r"^(title|summary|outcome)\s*:", line):
+            yield offset + 2, line.split(":", 1)[1]
+    lines = page.text.splitlines()
+    for number in range(page.body_start, len(lines) + 1):
+        line = lines[number - 1]
+        if line.lstrip().startswith("#"):
+            line = line.lstrip("# ")
+        yield number, LINK_TARGET.sub("]", line)  # ignore link targets
+
+
+def page_lines(page: SourcePage):
+    lines = page.text.splitlines()
+    fenced = False
+    for number in range(page.body_start, len(lines) + 1):
+        line = lines[number - 1]
+        if re.match(r"^\s*(```|~~~)", line):
+            fenced = not fenced
+        elif not fenced:
+            yield number, line

@@ -1,0 +1,68 @@
+"""Prose: abbreviations in the glossary, and one sentence per line (a warning)."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Problem
+from ..project import Project
+from . import problem
+from .common import page_lines, prose_lines
+
+
+NOT_PROSE = re.compile(r"\([^)]*\.md[^)]*\)|\{\{<.*?>\}\}|`[^`]*`")  # link targets, macros, code
+ABBREVIATION = re.compile(r"\b[A-Z][A-Z]{2,}[a-z]?s?\b")  # two capitals are usually initials
+CAPITALS = re.compile(r"[A-Z]{3}")
+
+
+def check_abbreviations(project: Project) -> list[Problem]:
+    """Every abbreviation used must be spelled out in the site glossary."""
+    out, seen = [], set()
+    for page in project.pages + project.case_studies:
+        for number, line in prose_lines(page) if page in project.case_studies else page_lines(page):
+            if not CAPITALS.search(line):
+                continue  # an abbreviation has at least three capitals in a row
+            for match in ABBREVIATION.finditer(NOT_PROSE.sub("", line)):
+                term = match.group(0)
+                base = term[:-1] if term.endswith("s") and term[:-1] in project.abbreviations else term
+                if base in project.abbreviations or (page.path, term) in seen or _roman(term):
+                    continue
+                seen.add((page.path, term))
+                out.append(problem("undefined-abbreviation", page.path, number,
+                                   f"'{term}' is not in the glossary",
+                                   f"Add a line '*[{term}]: what it stands for' to includes/abbreviations.md"))
+    return out
+
+
+def _roman(term: str) -> bool:
+    return bool(re.fullmatch(r"[IVXL]+", term))
+
+# A full stop, question or exclamation mark, then a space and a capital letter.
+SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]*[A-Z])")
+
+# Words that take a full stop without ending a sentence.
+NOT_SENTENCE_END = {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "no", "v", "vs", "cf",
+                    "para", "paras", "sch", "art", "reg", "pt", "s", "ss", "c", "ch", "vol", "st"}
+
+
+def check_sentences(project: Project) -> list[Problem]:
+    """One sentence per line in Markdown prose, so that a pull request shows
+    exactly which sentence changed. A warning: it never blocks a fix."""
+    out = []
+    for page in project.pages + project.case_studies:
+        for number, line in page_lines(page):
+            if not SENTENCE_BREAK.search(line) or line.lstrip().startswith(("|", "<", "*[", "[")):
+                continue  # one sentence; or a table, raw HTML, a link or abbreviation definition
+            text = NOT_PROSE.sub("", line)
+            for match in SENTENCE_BREAK.finditer(text):
+                before = text[: match.start()]
+                word = re.search(r"(\S+)$", before)
+                token = word.group(1).lstrip("(*_\"“‘").lower() if word else ""
+                if not token or token in NOT_SENTENCE_END or len(token) == 1 or re.search(r"(^\s*|[\"“(])\d+$", before):
+                    continue  # an abbreviation, an initial or the number of a list item
+                out.append(problem("sentence-per-line", page.path, number,
+                                   "this line has more than one sentence",
+                                   "Start each sentence on a new line (in a list item, indent it to line up "
+                                   "with the text above); readers see no change, reviewers see which sentence changed"))
+                break
+    return out

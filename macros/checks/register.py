@@ -1,0 +1,159 @@
+"""Register and traceability: recommendations.yml, whats-new.yml, page front
+matter, macro calls, the sections that address register items, coverage and
+review dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from pydantic import ValidationError
+
+from ..model import Changelog, PageMeta, Problem
+from ..project import Project
+from . import problem
+from .common import field_line, known_ids, schema_problems
+
+
+KNOWN_MACROS = ("addresses", "case_study")
+FINGERPRINT = re.compile(r"^[0-9a-f]{6}$")
+
+
+def check_register(project: Project) -> list[Problem]:
+    source = project.register_source
+    if source.error:
+        line, message = source.error
+        return [problem("register-yaml", source.path, line, f"the register cannot be read: {message}",
+                        "Check the indentation and quoting on that line")]
+    out = []
+    for error in project.register_errors:
+        loc = tuple(error["loc"])
+        line = source.lines.get(loc) or source.lines.get(loc[:-1]) or 1
+        where = ".".join(str(p) for p in loc)
+        out.append(problem("register-schema", source.path, line, f"'{where}': {error['msg']}",
+                           "Correct the entry; the schema is in schema/register.schema.json"))
+    if project.register is None:
+        return out
+    for label, values in (
+        ("item", [(i.id, ("items", n, "id")) for n, i in enumerate(project.register.items)]),
+        ("commitment", [(c.id, ("items", n, "commitments", m, "id")) for n, i in enumerate(project.register.items) for m, c in enumerate(i.commitments)]),
+        ("theme", [(t.id, ("themes", n, "id")) for n, t in enumerate(project.register.themes)]),
+    ):
+        counts = Counter(v for v, _ in values)
+        for value, loc in values:
+            if counts[value] > 1:
+                out.append(problem("duplicate-id", source.path, source.lines.get(loc, 1),
+                                   f"the {label} id '{value}' is used {counts[value]} times",
+                                   "Give each one its own id"))
+    for n, item in enumerate(project.register.items):
+        for m, c in enumerate(item.commitments):
+            if not c.id.startswith(item.id + "."):
+                out.append(problem("register-schema", source.path, source.lines.get(("items", n, "commitments", m, "id"), 1),
+                                   f"commitment '{c.id}' sits under {item.id}", f"Number it {item.id}.1, {item.id}.2 and so on"))
+    return out
+
+
+def check_changelog(project: Project) -> list[Problem]:
+    source = project.changelog
+    if source is None:
+        return []
+    if source.error:
+        line, message = source.error
+        return [problem("changelog", source.path, line, f"whats-new.yml cannot be read: {message}",
+                        "Check the indentation and quoting on that line")]
+    try:
+        Changelog.model_validate(source.data)
+    except ValidationError as exc:
+        return [
+            problem("changelog", source.path, source.lines.get(tuple(e["loc"]), source.lines.get(tuple(e["loc"][:-1]), 1)),
+                    f"'{'.'.join(str(p) for p in e['loc'])}': {e['msg']}",
+                    "Each entry needs a date (YYYY-MM-DD), a title, a summary and optionally pages")
+            for e in exc.errors()
+        ]
+    return []
+
+
+def check_pages(project: Project) -> list[Problem]:
+    out = []
+    for page in project.pages:
+        out += schema_problems(page, PageMeta, "guidance page")
+    return out
+
+
+def check_macros(project: Project) -> list[Problem]:
+    out = []
+    for page in project.pages + project.case_studies:
+        for call in page.calls:
+            if call.error == "old-delimiters":
+                out.append(problem("old-delimiters", page.path, call.line,
+                                   f"'{call.raw}' uses plain {{{{ }}}}, so readers would see it as raw text",
+                                   "Write the macro as {{< name(...) >}}"))
+            elif page in project.case_studies:
+                out.append(problem("macro-syntax", page.path, call.line, f"case studies cannot use macros ('{call.raw}')",
+                                   "Remove the macro; link to a page with an ordinary Markdown link instead"))
+            elif call.error:
+                out.append(problem("macro-syntax", page.path, call.line, f"'{call.raw}': {call.error}",
+                                   'Write it like {{< addresses("R3@3d0885") >}} or {{< case_study("CS-01") >}}'))
+            elif call.name not in KNOWN_MACROS:
+                out.append(problem("unknown-macro", page.path, call.line, f"there is no macro called '{call.name}'",
+                                   f"Use one of: {', '.join(KNOWN_MACROS)}"))
+            elif not call.args:
+                out.append(problem("macro-syntax", page.path, call.line, f"'{call.raw}' has no ids",
+                                   "Give at least one id in quotes"))
+    return out
+
+
+def check_references(project: Project) -> list[Problem]:
+    out = []
+    items = project.items
+    for ref in project.references:
+        item = items.get(ref.item)
+        if item is None:
+            out.append(problem("unknown-item", ref.path, ref.line,
+                               f"addresses '{ref.item}', which is not in recommendations.yml (known: {known_ids(project)})",
+                               "Correct the id, or add the item to recommendations.yml"))
+        elif ref.fingerprint is None:
+            out.append(problem("missing-fingerprint", ref.path, ref.line,
+                               f"'{ref.item}' in section '{ref.section}' has no fingerprint",
+                               f"Read the section against {ref.item} and write it as \"{ref.item}@{item.fingerprint}\""))
+        elif ref.fingerprint != item.fingerprint:
+            out.append(problem("suspect-link", ref.path, ref.line,
+                               f"section '{ref.section}' was reviewed against an older wording of {ref.item} "
+                               f"(fingerprint {ref.fingerprint}, now {item.fingerprint})",
+                               f"Re-read the section against {ref.item} as now worded in recommendations.yml; "
+                               f"if it still delivers it, change \"{ref.item}@{ref.fingerprint}\" to \"{ref.item}@{item.fingerprint}\" by hand, "
+                               f"otherwise remove {ref.item} from the line"))
+    for page in project.pages:
+        lines = page.text.splitlines()
+        for call in page.calls:
+            if call.name != "addresses" or call.error:
+                continue
+            previous = next((lines[n] for n in range(call.line - 2, -1, -1) if lines[n].strip()), "")
+            if not previous.lstrip().startswith("#"):
+                out.append(problem("misplaced-addresses", page.path, call.line,
+                                   "addresses() must come straight after a section heading",
+                                   "Move it to the first line under the heading of the section it describes"))
+    return out
+
+
+def check_coverage(project: Project) -> list[Problem]:
+    out = []
+    source = project.register_source
+    for n, item in enumerate(project.register.items if project.register else []):
+        if not project.references_to(item.id):
+            out.append(problem("uncovered-item", source.path, source.lines.get(("items", n, "id"), 1),
+                               f"{item.id} ('{item.title}') is not delivered by any section of the guidance",
+                               f'Add {{{{< addresses("{item.id}@{item.fingerprint}") >}}}} under the heading of the section that delivers it'))
+    return out
+
+
+def check_reviews(project: Project, today: dt.date) -> list[Problem]:
+    out = []
+    for page in project.pages:
+        meta = project.page_meta(page)
+        if meta and meta.review_due < today:
+            out.append(problem("review-overdue", page.path, field_line(page, "last_reviewed"),
+                               f"the page was due for review on {meta.review_due.day} {meta.review_due:%B %Y} (owner: {meta.owner})",
+                               "Ask the owner to review the page, then set last_reviewed to the date of that review"))
+    return out
