@@ -5,21 +5,33 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha256sum requirements/requirements.txt | cut -c1-12)
+# Test tools from npm (package-lock.json): only `make test` and `make test-fast` need them.
+NODE_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-12)
+# Installs missing Debian packages when it can, else says the command to run.
+SYSTEM_DEPS := $(PYTHON) tests/system_deps.py
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help serve build check test test-fast bench offline lock audit schema new-case-study clean
+.PHONY: help setup test-tools serve build check test test-fast bench offline lock audit schema new-case-study clean
 
 help:          ## List the tasks
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*## /\t/'
 
 $(STAMP): requirements/requirements.txt
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	test -d $(VENV) || { $(SYSTEM_DEPS) venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
 setup: $(STAMP) ## Create the virtual environment from the hashed lock file
+
+# npm ci with --ignore-scripts: vnu-jar's install script would download a Java.
+$(NODE_STAMP): package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the tests that need the npm test tools are reported as not run."; fi
+
+test-tools: $(NODE_STAMP) ## Install the npm test tools (the W3C HTML checker)
 
 serve: $(STAMP) ## Build and serve the site at http://127.0.0.1:8000, rebuilding on save
 	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -30,8 +42,13 @@ build: $(STAMP) ## Build the site into site/ (fails on any warning)
 check: $(STAMP) ## Check the sources in seconds, without building
 	$(BIN)/python -m macros.cli check
 
-test: $(STAMP) ## Run every test (browser tests included)
+test: ## Set up everything (Chromium, Node, Java if missing) and run every test
+	@$(SYSTEM_DEPS) chromium node java
+	@$(MAKE) --no-print-directory $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) $(NODE_STAMP) ## Run every test that needs no browser (seconds, for editors)
+	$(BIN)/python -m pytest -m "not browser"
 
 bench: $(STAMP) ## Measure build time, scaling and check time
 	$(BIN)/python -m tests.bench

@@ -10,11 +10,13 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import not_run
+from tests.system_deps import chromium_path as _chromium_path
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -25,17 +27,15 @@ PHONE = {"width": 360, "height": 740}
 
 
 def chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    """$CHROMIUM if it names an executable, else chromium on the PATH."""
+    return _chromium_path(dict(os.environ))
 
 
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
     if path is None:
-        message = "NOT RUN: no Chromium found (install Debian's chromium: apt-get install -y chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message + "; browser tests must run in CI")
-        pytest.skip(message)
+        not_run("no Chromium found (make test installs it; or run: apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
