@@ -24,7 +24,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
-from macros import checks, exports, load, project as project_index, render  # noqa: E402
+from macros import checks, exports, load, printview, project as project_index, render  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.guidance")
 GUIDANCE_SEARCH_BOOST = 3
@@ -67,14 +67,44 @@ def _serve_offline_shim_locally(config):
 def on_files(files, config):
     """Add the generated pages (register, item pages, case studies, indexes)."""
     project = _project(config)
-    order = [uri for uri in _nav_order(config.nav) if uri.endswith(".md")]
+    order = [uri for uri in _nav_order(config.nav) if uri.endswith(".md")] if config.nav else [p.uri for p in project.pages]
     chapters = [uri for uri in order if any(p.uri == uri for p in project.pages) and uri not in ("index.md", "accessibility.md")]
+    _PRINT_ORDER[:] = chapters
     for uri, content in render.generated_pages(project, chapters).items():
         files.append(File.generated(config, uri, content=content))
     # Machine-readable exports, as files so that pages can link to them.
     files.append(File.generated(config, "traceability.json", content=exports.dumps(exports.traceability(project))))
     files.append(File.generated(config, "pages.json", content=exports.dumps(exports.review_feed(project, config.site_url or ""))))
     return files
+
+
+_PRINT_ORDER: list[str] = []  # the chapters of the print view, in reading order
+
+
+def on_env(env, config, files):
+    """Fill the whole-guidance print view with the chapters as rendered.
+
+    MkDocs renders every page's Markdown before on_env and writes no page
+    until after it, so each chapter's `page.content` is final here."""
+    print_file = files.get_file_from_path(render.PRINT_URI)
+    if print_file is None or print_file.page is None or print_file.page.content is None:
+        return env
+    chapters = []
+    for uri in _PRINT_ORDER:
+        file = files.get_file_from_path(uri)
+        page = file.page if file else None
+        if page is None or page.content is None:
+            continue
+        chapters.append(printview.Chapter(
+            key=printview.chapter_key(uri), url=page.url, title=page.title or uri,
+            html=page.content, facts=page.meta.get("facts") or {},
+        ))
+    page = print_file.page
+    page.content += printview.assemble(chapters, page.url, config.site_url or "")
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+    page.toc = TableOfContents([AnchorLink(c.title, c.key, 2) for c in chapters])
+    return env
 
 
 def _nav_order(nav) -> list[str]:

@@ -290,51 +290,23 @@ def whats_new_page(project: Project) -> str:
     return "\n".join(out)
 
 
-def expand_macros(project: Project, markdown: str, page_uri: str) -> str:
-    """Render the macro calls in a checked page's Markdown directly, for pages
-    (the print view) that are generated rather than rendered by the macros."""
-    from .load import MACRO, parse_call
-
-    def one(match):
-        # Tolerant: the checks report bad calls, and nothing is published
-        # until they pass.
-        name, args, error = parse_call(match.group("expr"))
-        ids = [a.partition("@")[0] for a in args]
-        if error is None and name == "addresses" and ids and all(i in project.items for i in ids):
-            return addresses_line(project, ids, page_uri)
-        if error is None and name == "case_study" and args and args[0] in project.case_study_ids:
-            return case_study_box(project, args[0], page_uri)
-        return ""
-
-    return MACRO.sub(one, markdown)
-
-
 def print_page(project: Project, order: list[str]) -> str:
-    """Every guidance chapter on one page, for printing or saving as PDF.
-    Headings move down one level under each chapter's title."""
-    from .load import FENCE, split_front_matter
-
+    """The whole-guidance print view's own Markdown: its title and
+    introduction only. The chapters are added after they have been rendered
+    (macros/printview.py, called from the hooks' on_env), so the printed copy
+    is exactly what each chapter's page shows."""
     by_uri = {p.uri: p for p in project.pages}
-    dates = sorted(m.law_as_at for m in (project.page_meta(p) for p in project.pages) if m)
-    out = [
+    metas = [project.page_meta(by_uri[u]) for u in order if u in by_uri]
+    dates = sorted(m.law_as_at for m in metas if m)
+    return "\n".join([
         "---\ntitle: The whole guidance, for printing\nsearch:\n  exclude: true\n---\n",
         "# The whole guidance, for printing\n",
-        f"This page puts every chapter on one page, so that you can print it or save it as a PDF.",
-        f"It states the law as at {dates[0].day} {dates[0]:%B %Y}." if dates else "",
-        "Each chapter shows the date at which it states the law on its own page.\n",
-    ]
-    for uri in order:
-        if uri not in by_uri:
-            continue
-        _, body, _ = split_front_matter(by_uri[uri].text)
-        body = expand_macros(project, body, PRINT_URI)
-        fenced = False
-        for line in body.strip().splitlines():
-            if FENCE.match(line):
-                fenced = not fenced
-            out.append("#" + line if line.startswith("#") and not fenced else line)
-        out.append("")
-    return "\n".join(out)
+        "This page puts every chapter on one page, so that you can print it or save it as a PDF.",
+        f"The earliest date at which a chapter states the law is {dates[0].day} {dates[0]:%B %Y}." if dates else "",
+        "Each chapter starts with the date at which it states the law and its review dates.",
+        "A link to another part of the guidance is printed with the title of its target; "
+        "a link to anything else is printed with its address.\n",
+    ])
 
 
 def reference_pages(project: Project) -> dict[str, str]:

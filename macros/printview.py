@@ -1,0 +1,164 @@
+"""The whole-guidance print view, assembled from the chapters as rendered.
+
+Each chapter's HTML is the HTML its own page shows readers (MkDocs'
+`page.content`, after the macros and every Markdown extension), so the print
+view cannot disagree with the pages. To put many chapters on one page without
+collisions, every chapter is wrapped in a section and made unique:
+
+- every `id` is namespaced by chapter (`pleas--the-law`, `pleas--fn:1`), and
+  so are the attributes that point at ids (`for`, `aria-*`, `headers`);
+- a link inside the chapter (`#the-law`) stays in that chapter;
+- a link to another printed chapter (`../offences/#s4a`) goes to the printed
+  copy (`#offences--s4a`) and carries the target's title in
+  `data-print-title`, so paper shows where it leads;
+- a link to a page that is not printed (a case study in full, an item page)
+  is rewritten relative to the print page and carries its full address in
+  `data-print-href`;
+- headings move down one level under the chapter's title.
+
+Pure functions over strings: nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+BASE = "https://print.invalid/"  # a stand-in origin for resolving site-relative links
+ID_REFERENCES = ("for", "headers", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns")
+HEADING = re.compile(r"^h([1-6])$")
+
+
+@dataclass
+class Chapter:
+    """One rendered chapter. `key` names its namespace (from its source path),
+    `url` is its address in the site (MkDocs' page.url, e.g. "pleas/"),
+    `facts` holds its long-form dates (law_as_at, last_reviewed, review_due)."""
+
+    key: str
+    url: str
+    title: str
+    html: str
+    facts: dict = field(default_factory=dict)
+
+
+def chapter_key(src_uri: str) -> str:
+    """'pleas.md' -> 'pleas'; 'part/one.md' -> 'part-one'."""
+    return re.sub(r"\.md$", "", src_uri).replace("/", "-")
+
+
+def _text(element) -> str:
+    """A heading's text without its permalink mark."""
+    parts = [element.text or ""]
+    for child in element:
+        if "headerlink" not in (child.get("class") or ""):
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def _relative(target: str, from_url: str) -> str:
+    """A site path relative to the page at `from_url` (both without a leading /)."""
+    source = from_url.split("/")[:-1]
+    parts = target.split("/")
+    common = 0
+    while common < min(len(source), len(parts) - 1) and source[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(source) - common) + parts[common:]) or "./"
+
+
+def assemble(chapters: list[Chapter], print_url: str, site_url: str = "") -> str:
+    """The chapters as one HTML fragment: a contents list, then one section per
+    chapter. `print_url` is the print page's own URL ("print/"), `site_url`
+    the published address, used to print the full address of pages that the
+    print view does not include. Returns HTML; raises nothing on odd markup
+    (lxml repairs it the way a browser would)."""
+    trees = [lxml.html.fragment_fromstring(c.html or "<p></p>", create_parent="div") for c in chapters]
+    by_url = {c.url: c for c in chapters}
+    titles: dict[tuple[str, str], str] = {}  # (chapter key, id) -> heading text
+    for chapter, tree in zip(chapters, trees):
+        for element in tree.iter():
+            if isinstance(element.tag, str) and HEADING.match(element.tag) and element.get("id"):
+                titles[(chapter.key, element.get("id"))] = _text(element)
+
+    out = ['<nav class="print-contents" aria-labelledby="print-contents">',
+           '<h2 id="print-contents">Contents</h2>', "<ol>"]
+    out += [f'<li><a href="#{c.key}">{_escape(c.title)}</a></li>' for c in chapters]
+    out += ["</ol>", "</nav>"]
+
+    for chapter, tree in zip(chapters, trees):
+        ns = chapter.key + "--"
+        for element in tree.iter():
+            if not isinstance(element.tag, str):
+                continue
+            if element.get("id"):
+                element.set("id", ns + element.get("id"))
+            if element.get("name") and element.tag == "a":
+                element.set("name", ns + element.get("name"))
+            for attr in ID_REFERENCES:
+                if element.get(attr):
+                    element.set(attr, " ".join(ns + v for v in element.get(attr).split()))
+            level = HEADING.match(element.tag)
+            if level and int(level.group(1)) < 6:
+                element.tag = f"h{int(level.group(1)) + 1}"
+            if element.tag == "a" and element.get("href") is not None:
+                _rewrite_link(element, chapter, by_url, titles, print_url, site_url)
+            elif element.get("src"):
+                src = urlsplit(element.get("src"))
+                if not src.scheme and not src.netloc and not element.get("src").startswith("/"):
+                    resolved = urlsplit(urljoin(BASE + chapter.url, element.get("src")))
+                    element.set("src", _relative(resolved.path.lstrip("/"), print_url))
+        body = "".join(
+            lxml.html.tostring(child, encoding="unicode") for child in tree
+        )
+        if tree.text and tree.text.strip():
+            body = _escape(tree.text) + body
+        facts = chapter.facts or {}
+        line = " · ".join(
+            f"{label} {facts[name]}"
+            for label, name in (("Law as at", "law_as_at"), ("Last reviewed", "last_reviewed"), ("Review due", "review_due"))
+            if facts.get(name)
+        )
+        facts_html = f'<p class="print-chapter__facts">{_escape(line)}</p>' if line else ""
+        # The chapter's own title (now an h2) comes first; its dates go under it.
+        match = re.match(r"\s*(<h2\b.*?</h2>)", body, re.S)
+        if match:
+            body = match.group(1) + facts_html + body[match.end():]
+        else:
+            body = f"<h2>{_escape(chapter.title)}</h2>" + facts_html + body
+        out.append(f'<section class="print-chapter" id="{chapter.key}">{body}</section>')
+    return "\n".join(out)
+
+
+def _rewrite_link(a, chapter: Chapter, by_url: dict, titles: dict, print_url: str, site_url: str) -> None:
+    href = a.get("href")
+    if href.startswith("#"):
+        fragment = href[1:]
+        a.set("href", f"#{chapter.key}--{fragment}" if fragment else f"#{chapter.key}")
+        return
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith("/"):
+        return  # an external address (printed by the print style sheet), or root-relative
+    resolved = urlsplit(urljoin(BASE + chapter.url, href))
+    path = resolved.path.lstrip("/")
+    target = by_url.get(path)
+    if target is not None:
+        fragment = resolved.fragment
+        a.set("href", f"#{target.key}--{fragment}" if fragment else f"#{target.key}")
+        heading = titles.get((target.key, fragment)) if fragment else None
+        title = target.title if heading is None else (
+            heading if target is chapter else f"{target.title}: {heading}")
+        if " ".join(a.text_content().split()) != title:
+            a.set("data-print-title", title)
+        return
+    relative = _relative(path, print_url)
+    a.set("href", relative + (f"?{resolved.query}" if resolved.query else "") + (f"#{resolved.fragment}" if resolved.fragment else ""))
+    if site_url:
+        a.set("data-print-href", site_url.rstrip("/") + "/" + path + (f"#{resolved.fragment}" if resolved.fragment else ""))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
