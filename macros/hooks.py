@@ -24,7 +24,27 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
-from macros import checks, exports, load, printview, project as project_index, render  # noqa: E402
+
+
+def _forget_changed_code(package: str = "macros") -> None:
+    """Under `make serve`, a saved change to the project's Python code takes
+    effect on the next rebuild: MkDocs runs this file again before every
+    rebuild, so forgetting the package when one of its files is newer than
+    the loaded copy makes the import below load it afresh."""
+    loaded = sys.modules.get(package)
+    if os.environ.get("GUIDANCE_SERVE") != "1" or loaded is None or not getattr(loaded, "__file__", None):
+        return
+    stamp = max((p.stat().st_mtime_ns for p in Path(loaded.__file__).parent.rglob("*.py")), default=0)
+    if getattr(loaded, "_loaded_stamp", stamp) != stamp:
+        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+            del sys.modules[name]
+    else:
+        loaded._loaded_stamp = stamp
+
+
+_forget_changed_code()
+
+from macros import checks, exports, load, printview, project as project_index, render, serve  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.guidance")
 GUIDANCE_SEARCH_BOOST = 3
@@ -34,9 +54,25 @@ def _project(config):
     return project_index.current(Path(config.config_file_path).parent)
 
 
+def on_startup(command, dirty):
+    """Remember that this process serves the site (see macros/serve.py)."""
+    if command == "serve":
+        os.environ[serve.FLAG] = "1"
+
+
+_SERVE_ERRORS: list = []  # under serve: the errors shown instead of every page
+_SERVE_WARNINGS: list[str] = []  # under serve: build warnings shown on every page
+
+
 def on_config(config):
-    """Fail closed: run every check before anything renders."""
+    """Fail closed: run every check before anything renders.
+
+    Under `make serve` the build never fails (MkDocs would hold every request
+    until a good build): the errors replace every page instead, and build
+    warnings are shown at the top of each page (macros/serve.py)."""
     _serve_offline_shim_locally(config)
+    if serve.serving():
+        return _serve_config(config)
     project = project_index.refresh(Path(config.config_file_path).parent)
     problems = checks.run_all(project, dt.date.today())
     errors = [p for p in problems if p.severity == "error"]
@@ -51,6 +87,55 @@ def on_config(config):
             "Each line gives the file and line, the problem and the fix. Run `make check` to see them again."
         )
     return config
+
+
+def _serve_config(config):
+    # Warnings must not stop a rebuild (MkDocs counts them for strict mode with
+    # a handler added before on_config): they are collected and shown instead.
+    from mkdocs.utils import CountHandler
+
+    config.strict = False
+    for handler in [h for h in logging.getLogger("mkdocs").handlers if isinstance(h, CountHandler)]:
+        logging.getLogger("mkdocs").removeHandler(handler)
+    _SERVE_ERRORS.clear()
+    _SERVE_WARNINGS.clear()
+    try:
+        project = project_index.refresh(Path(config.config_file_path).parent)
+        problems = checks.run_all(project, dt.date.today())
+    except Exception as exc:  # a fault in the project's own code: show it, do not hang
+        from macros.model import Location, Problem
+
+        problems = [Problem("internal-error", Location(config.config_file_path, 1), f"the checks failed: {exc!r}",
+                            "Run `make check` to see the traceback, and report it")]
+    _SERVE_ERRORS.extend(p for p in problems if p.severity == "error")
+    for p in problems:
+        log.warning(str(p)) if p.severity == "error" else log.info(str(p))
+    macros_plugin = config.plugins.get("macros")
+    if macros_plugin is not None:
+        macros_plugin.config["on_error_fail"] = False
+    if not any(isinstance(h, _WarningCollector) for h in logging.getLogger("mkdocs").handlers):
+        logging.getLogger("mkdocs").addHandler(_WarningCollector())
+    return config
+
+
+class _WarningCollector(logging.Handler):
+    """Collects the warnings of a build under serve, to show them in the browser."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+
+    def emit(self, record):
+        # The hooks module is re-run before every rebuild: report to the newest copy.
+        module = sys.modules.get(__name__)
+        target = getattr(module, "_SERVE_WARNINGS", _SERVE_WARNINGS)
+        target.append(record.getMessage())
+
+
+def on_page_read_source(page, config):
+    """Under serve, with errors in the sources: every page is the error page."""
+    if _SERVE_ERRORS:
+        return serve.error_page(_SERVE_ERRORS)
+    return None
 
 
 def _serve_offline_shim_locally(config):
@@ -70,6 +155,15 @@ def on_files(files, config):
     order = [uri for uri in _nav_order(config.nav) if uri.endswith(".md")] if config.nav else [p.uri for p in project.pages]
     chapters = [uri for uri in order if any(p.uri == uri for p in project.pages) and uri not in ("index.md", "accessibility.md")]
     _PRINT_ORDER[:] = chapters
+    if _SERVE_ERRORS:  # the pages will show the errors; only their addresses matter
+        try:
+            uris = list(render.reference_pages(project))
+        except Exception:  # the sources are broken; the fixed pages below are enough
+            uris = []
+        for uri in dict.fromkeys(uris + [render.REGISTER_URI, render.COVERAGE_URI, render.CASE_INDEX_URI,
+                                         render.GLOSSARY_URI, render.WHATS_NEW_URI, render.PRINT_URI]):
+            files.append(File.generated(config, uri, content=""))
+        return files
     for uri, content in render.generated_pages(project, chapters).items():
         files.append(File.generated(config, uri, content=content))
     # Machine-readable exports, as files so that pages can link to them.
@@ -87,7 +181,7 @@ def on_env(env, config, files):
     MkDocs renders every page's Markdown before on_env and writes no page
     until after it, so each chapter's `page.content` is final here."""
     print_file = files.get_file_from_path(render.PRINT_URI)
-    if print_file is None or print_file.page is None or print_file.page.content is None:
+    if _SERVE_ERRORS or print_file is None or print_file.page is None or print_file.page.content is None:
         return env
     chapters = []
     for uri in _PRINT_ORDER:
@@ -122,6 +216,9 @@ def on_page_markdown(markdown, page, config, files):
 
     Pages without a macro call skip the macros plugin's Jinja pass: it is
     most of the cost of the macros, and such a page has nothing to render."""
+    if _SERVE_ERRORS:
+        page.meta["render_macros"] = False
+        return markdown
     if not (load.MACRO_START in markdown or "{%<" in markdown) and "render_macros" not in page.meta:
         page.meta["render_macros"] = False
     project = _project(config)
@@ -160,6 +257,9 @@ def on_pre_build(config):
 
 def on_post_page(output, page, config):
     _FINISHED.add(os.path.abspath(page.file.abs_dest_path))
+    if _SERVE_WARNINGS and not _SERVE_ERRORS:
+        output = output.replace('<article class="md-content__inner md-typeset">',
+                                '<article class="md-content__inner md-typeset">' + serve.warnings_banner(_SERVE_WARNINGS), 1)
     return _finish(output)
 
 
