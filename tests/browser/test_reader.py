@@ -5,41 +5,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 import zipfile
-from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, new_context, serve
+from tests.browser.conftest import DESKTOP, PHONE, csp_violations, goto, new_context, search, serve, wait_until
 from tests.sites import PROJECT, assemble, build
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = PROJECT / "tests" / "artifacts"
 
 
-def wait_until(page, expression: str, timeout: float = 10.0) -> None:
-    """Poll a JavaScript expression through the DevTools protocol. (Playwright's
-    wait_for_function evaluates strings inside the page, which the site's
-    content security policy rightly blocks.)"""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {expression}")
-        page.wait_for_timeout(50)
-
-
-@pytest.fixture()
-def page(browser):
-    context = new_context(browser, viewport=DESKTOP)
-    page = context.new_page()
-    yield page
-    assert page.evaluate("window.__cspViolations || []") == []
-    context.close()
-
-
 def test_page_shows_law_date_review_dates_and_what_it_delivers(page, site_url):
-    page.goto(site_url + "pleas/")
+    goto(page, site_url + "pleas/")
     facts = page.locator("dl.page-facts")
     text = facts.inner_text()
     assert "Law as at" in text and "28 November 2026" in text
@@ -47,9 +25,9 @@ def test_page_shows_law_date_review_dates_and_what_it_delivers(page, site_url):
     links = facts.locator("a")
     assert {links.nth(i).inner_text() for i in range(links.count())} >= {"R3", "F3"}
     links.filter(has_text="R3").first.click()
-    assert page.url.endswith("/recommendations/r3/")
+    page.wait_for_url("**/recommendations/r3/")
     # The current page is not overdue, so no banner.
-    page.goto(site_url + "pleas/")
+    goto(page, site_url + "pleas/")
     assert not page.locator(".review-overdue").is_visible()
 
 
@@ -66,7 +44,7 @@ def overdue_site(tmp_path_factory):
 
 
 def test_overdue_banner_is_switched_on_by_the_browser(page, overdue_site):
-    page.goto(overdue_site + "files/")
+    goto(page, overdue_site + "files/")
     banner = page.locator(".review-overdue")
     assert banner.is_visible()
     assert "overdue for review" in banner.inner_text()
@@ -74,28 +52,26 @@ def test_overdue_banner_is_switched_on_by_the_browser(page, overdue_site):
     # The same page with JavaScript's clock before the due date shows no banner:
     # the switch happens in the browser, not at build time.
     page.add_init_script("Date.prototype.getFullYear = function () { return 1980; }")
-    page.goto(overdue_site + "files/")
+    goto(page, overdue_site + "files/")
     assert not banner.is_visible()
-    page.goto(overdue_site + "history/")
+    goto(page, overdue_site + "history/")
     assert not page.locator(".review-overdue").is_visible()
 
 
 def test_keyboard_skip_link_focus_and_search(page, site_url):
-    page.goto(site_url + "charging/")
+    goto(page, site_url + "charging/")
     page.keyboard.press("Tab")
     skip = page.locator(":focus")
     assert "Skip to content" in skip.inner_text()
     outline = skip.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
     assert outline.startswith("solid") and not outline.endswith(" 0px")
     page.keyboard.press("Enter")
-    assert page.url.endswith("#the-law") or "#" in page.url
+    # The skip link moves to an anchor inside the content.
+    wait_until(page, "location.hash && document.querySelector('.md-content ' + location.hash)",
+               message="the skip link to move to the content")
     # Search from the keyboard alone: open, type, move to a result, follow it.
-    page.goto(site_url + "charging/")
-    page.wait_for_selector(".md-search:not([hidden])")
-    page.keyboard.press("/")
-    wait_until(page, "document.activeElement && document.activeElement.matches('.md-search__input')")
-    page.keyboard.type("duplicity")
-    wait_until(page, "[...document.querySelectorAll('.md-search-result__item a')].some(a => a.href.includes('/drafting/') && a.offsetParent)")
+    goto(page, site_url + "charging/")
+    assert any("/drafting/" in href for href in search(page, "duplicity"))
     page.keyboard.press("ArrowDown")
     wait_until(page, "document.activeElement && document.activeElement.closest('.md-search-result__item') !== null")
     assert "drafting" in page.evaluate("document.activeElement.href")
@@ -104,7 +80,7 @@ def test_keyboard_skip_link_focus_and_search(page, site_url):
 
 
 def test_print_hides_chrome_and_keeps_case_studies(page, site_url):
-    page.goto(site_url + "pleas/")
+    goto(page, site_url + "pleas/")
     page.emulate_media(media="print")
     for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".md-search"):
         assert not page.locator(chrome).first.is_visible(), chrome
@@ -117,7 +93,7 @@ def test_print_hides_chrome_and_keeps_case_studies(page, site_url):
 
 
 def test_whole_guidance_print_view(page, site_url):
-    page.goto(site_url + "print/")
+    goto(page, site_url + "print/")
     assert page.locator("h1").first.inner_text().startswith("The whole guidance")
     for title in ("Accepting pleas", "Case preparation and trial", "Restraining orders and other protective orders"):
         assert page.get_by_role("heading", name=title).count() >= 1
@@ -129,9 +105,10 @@ def test_whole_guidance_print_view(page, site_url):
 def test_phone_width_has_no_page_level_sideways_scroll(browser, site_url, path):
     context = new_context(browser, viewport=PHONE)
     page = context.new_page()
-    page.goto(site_url + path)
-    page.wait_for_timeout(200)
-    width = page.evaluate("document.documentElement.scrollWidth")
+    goto(page, site_url + path)
+    # Read the width once fonts are ready and two frames have been laid out.
+    width = page.evaluate("document.fonts.ready.then(() => new Promise(done => requestAnimationFrame(() => "
+                          "requestAnimationFrame(() => done(document.documentElement.scrollWidth)))))")
     assert width <= PHONE["width"], f"page is {width}px wide"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"phone-{path.strip('/')}.png"), full_page=False)
@@ -154,18 +131,14 @@ def test_offline_copy_navigates_and_searches_from_file(browser, offline_copy):
     page = context.new_page()
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto((offline_copy / "index.html").as_uri())
+    goto(page, (offline_copy / "index.html").as_uri())
     page.get_by_role("link", name="Accepting pleas").first.click()
-    assert page.url.endswith("/pleas.html")
+    page.wait_for_url("**/pleas.html")
     assert page.locator("h1").inner_text().startswith("Accepting pleas")
-    page.wait_for_selector(".md-search:not([hidden])", timeout=10000)
-    page.keyboard.press("/")
-    page.keyboard.type("restraining order on acquittal")
-    page.wait_for_selector("li.md-search-result__item", timeout=10000)
-    first = page.locator("li.md-search-result__item a").first.get_attribute("href")
-    assert first.startswith("file://")
+    results = search(page, "restraining order on acquittal")
+    assert results and all(href.startswith("file://") for href in results), results
     assert all(u.startswith(("file://", "data:", "blob:", "about:")) for u in requests), requests
-    assert page.evaluate("window.__cspViolations") == []
+    assert csp_violations(page) == []
     context.close()
 
 
@@ -183,14 +156,20 @@ FOCUSED_BOX = """(() => {
 def test_keyboard_focus_never_lands_on_something_invisible(browser, site_url, viewport):
     context = new_context(browser, viewport=viewport)
     page = context.new_page()
-    page.goto(site_url + "charging/")
+    goto(page, site_url + "charging/")
     for _ in range(30):
         page.keyboard.press("Tab")
         box = page.evaluate(FOCUSED_BOX)
         if box is None:
             continue
         if box["hidden"] or not box["w"] or not box["h"] or box["x"] + box["w"] <= 0:
-            page.wait_for_timeout(400)  # let an opening transition finish (the phone search)
+            # An opening transition (the phone search) may still be running:
+            # wait for it to show the focused element, or fail with what it is.
+            try:
+                wait_until(page, f"(b => b && !b.hidden && b.w > 0 && b.h > 0 && b.x + b.w > 0)({FOCUSED_BOX})", timeout=5,
+                           message="the focused element to become visible")
+            except AssertionError:
+                pass
             box = page.evaluate(FOCUSED_BOX)
         assert not box["hidden"] and box["w"] > 0 and box["h"] > 0, box
         assert box["x"] + box["w"] > 0 and box["x"] < viewport["width"], box
@@ -200,7 +179,7 @@ def test_keyboard_focus_never_lands_on_something_invisible(browser, site_url, vi
 def test_keyboard_can_open_the_navigation_drawer(browser, site_url):
     context = new_context(browser, viewport={"width": 1000, "height": 700})
     page = context.new_page()
-    page.goto(site_url + "charging/")
+    goto(page, site_url + "charging/")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Open the navigation"
@@ -209,7 +188,7 @@ def test_keyboard_can_open_the_navigation_drawer(browser, site_url):
     box = page.evaluate(FOCUSED_BOX)
     assert box["x"] >= 0 and not box["hidden"], box
     page.keyboard.press("Escape")
-    assert page.evaluate("document.getElementById('__drawer').checked") is False
+    wait_until(page, "!document.getElementById('__drawer').checked", message="Escape to close the drawer")
     assert page.evaluate("document.activeElement.textContent") == "Open the navigation"
-    assert page.evaluate("window.__cspViolations") == []
+    assert csp_violations(page) == []
     context.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import new_context
+from tests.browser.conftest import goto, new_context, search
 
 pytestmark = pytest.mark.browser
 
@@ -39,20 +39,17 @@ SCENARIOS = [
 
 
 def top_pages(page, site_url: str, query: str, n: int = 3) -> list[str]:
-    """Open search from the keyboard, type the query, read the result pages."""
-    page.goto(site_url)
-    page.wait_for_selector(".md-search:not([hidden])")
-    page.keyboard.press("/")  # Material's keyboard shortcut for search
-    page.keyboard.type(query)
-    page.wait_for_selector("li.md-search-result__item", timeout=5000)
-    hrefs = [li.query_selector("a").get_attribute("href") for li in page.query_selector_all("li.md-search-result__item")]
-    return [h.replace(site_url, "").split("?")[0].split("#")[0] for h in hrefs][:n]
+    """Type the query into the search box and read the pages of the first n
+    results, once they answer the whole query (see conftest.search)."""
+    return [href.replace(site_url, "").split("#")[0] for href in search(page, query)][:n]
 
 
 @pytest.fixture(scope="module")
-def search_page(browser):
+def search_page(browser, site_url):
+    """One loaded page for every question: each search replaces the last query."""
     context = new_context(browser)
     page = context.new_page()
+    goto(page, site_url)
     yield page
     context.close()
 
