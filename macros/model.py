@@ -108,6 +108,10 @@ class PageMeta(Strict):
     last_reviewed: dt.date = Field(description="The date a person last reviewed the page.")
     review_in: str = Field(description='How often to review, for example "6 months".')
     law_as_at: dt.date = Field(description="The date at which the page states the law.")
+    default_act: str | None = Field(
+        default=None,
+        description="The Act a bare citation such as 's.4A' refers to when no Act is named earlier in its paragraph: an id from provisions.yml, for example PHA.",
+    )
     # Material / MkDocs keys that pages may use.
     hide: list[Literal["navigation", "toc", "footer"]] = Field(default_factory=list)
     search: dict | None = None
@@ -146,6 +150,90 @@ class CaseStudyMeta(Strict):
         if bad:
             raise ValueError(f"{', '.join(bad)} is not a register id (R1 to R7, F1 to F4)")
         return value
+
+
+# --------------------------------------------------------------------------
+# The law as data (provisions.yml and cases.yml)
+# --------------------------------------------------------------------------
+
+UNVERIFIED = "unverified"
+# A date, or "unverified", which readers see as "check the current position".
+DateOrUnverified = dt.date | Literal["unverified"]
+SECTION_KEY = r"^(\d+[A-Z]{0,3}|Sch \d+[A-Z]{0,2})$"
+
+
+class Maximum(Strict):
+    """The maximum penalty for offences committed within a period."""
+
+    maximum: str = Field(min_length=3, description="For example \"10 years' imprisonment\", or \"unverified\".")
+    committed_from: dt.date | None = Field(default=None, description="For offences committed on or after this date.")
+    committed_before: dt.date | None = Field(default=None, description="For offences committed before this date.")
+    changed_by: str | None = Field(default=None, description="The provision that set this maximum, for example 'Policing and Crime Act 2017 s.175'.")
+
+
+class Offence(Strict):
+    name: str = Field(min_length=3, description="The offence in plain words, for example 'Stalking involving fear of violence'.")
+    tables: list[str] = Field(default_factory=list, description="The generated tables that list it, for example [harassment].")
+    mode_of_trial: Literal["summary only", "either way", "indictable only", "unverified"]
+    maxima: list[Maximum] = Field(min_length=1, description="One entry, or one per period where the maximum changed.")
+    elements: str | None = Field(default=None, description="What must be proved, in our words (shown in the table).")
+    alternative_verdicts: str | None = Field(default=None, description="For example 'PHA s.2 (s.4(5))'.")
+
+
+class Provision(Strict):
+    heading: str | None = Field(default=None, description="The section's heading, where it has been checked.")
+    in_force_from: DateOrUnverified = Field(description="YYYY-MM-DD, or unverified.")
+    in_force_to: DateOrUnverified | None = Field(default=None, description="YYYY-MM-DD if repealed, or unverified.")
+    url: str | None = Field(default=None, pattern=r"^https://", description="Only where the address is not the Act's address plus /section/N.")
+    offence: Offence | None = None
+    note: str | None = Field(default=None, description="What a reader must check, in our words.")
+
+
+class Act(Strict):
+    title: str = Field(min_length=3, description="The short title, for example 'Protection from Harassment Act 1997'.")
+    names: list[str] = Field(default_factory=list, description="Other names the prose uses, for example [PHA, PHA 1997].")
+    legislation: str | None = Field(
+        default=None, pattern=r"^(ukpga|uksi)/[A-Za-z0-9/-]+$",
+        description="The legislation.gov.uk path, for example ukpga/1997/40.",
+    )
+    url: str | None = Field(default=None, pattern=r"^https://", description="For a document not on legislation.gov.uk (for example the Code for Crown Prosecutors).")
+    provisions: dict[str, Provision] = Field(description="By section number ('4A') or schedule ('Sch 1').")
+
+    @field_validator("provisions")
+    @classmethod
+    def _keys(cls, value: dict) -> dict:
+        bad = [k for k in value if not re.match(SECTION_KEY, str(k))]
+        if bad:
+            raise ValueError(f"{', '.join(map(str, bad))}: write a section as '4A' or a schedule as 'Sch 1'")
+        return value
+
+    def address(self, key: str) -> str:
+        """The public text of one provision."""
+        provision = self.provisions.get(key)
+        if provision and provision.url:
+            return provision.url
+        if self.legislation:
+            kind, _, number = key.partition(" ") if key.startswith("Sch ") else ("section", "", key)
+            return f"https://www.legislation.gov.uk/{self.legislation}/{'schedule' if kind == 'Sch' else 'section'}/{number}"
+        return self.url or ""
+
+
+class Provisions(Strict):
+    acts: dict[str, Act] = Field(description="By the id pages use in default_act, for example PHA.")
+
+
+class Case(Strict):
+    name: str = Field(min_length=5, description="As the prose names it, for example 'R v Curtis'.")
+    aliases: list[str] = Field(default_factory=list, description="Other names for the same case, for example the name on BAILII.")
+    citation: str = Field(min_length=5, description="Neutral citation first, then reports, separated by '; '.")
+    court: str = Field(min_length=3)
+    date: DateOrUnverified
+    decided: str = Field(min_length=20, description="What it decided, in our words, from the judgment.")
+    judgment: str | None = Field(default=None, pattern=r"^https://", description="A public copy of the judgment (BAILII or the National Archives).")
+
+
+class Cases(Strict):
+    cases: list[Case]
 
 
 # --------------------------------------------------------------------------

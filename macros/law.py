@@ -1,0 +1,246 @@
+"""The law as data: the table of provisions (provisions.yml) and the table of
+cases (cases.yml), and the pure functions that find citations in prose.
+
+    load_law(root) -> Law            reads both files (missing file = empty table)
+    Law.scan(text, act) -> events    Act names, section citations and case names
+                                     found in one run of prose text, in order
+
+A citation of a section (``PHA s.4A``, ``s.4A``, ``ss.4 and 4A``,
+``section 4A``, ``Sch. 1``, ``s.5A(2A)``) resolves to, in this order:
+
+1. the Act named straight after it (``s.5 of the Bail Act 1976``,
+   ``Schedule 1 to the Bail Act 1976``);
+2. the Act named last before it in the same paragraph (the caller passes it
+   in, so a paragraph that runs across several text nodes keeps its context);
+3. the page's ``default_act`` (front matter).
+
+Nothing here reads Markdown or knows about MkDocs: the Markdown extension in
+citations.py feeds it text, and the checks report what it found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import load
+from .model import Act, Case, Cases, Provisions
+
+PROVISIONS = "provisions.yml"
+CASES = "cases.yml"
+
+# One section or schedule number, then any subsections: 4A, 5A(2A), 4A(1)(b)(ii).
+_NUM = r"\d+[A-Z]{0,3}"
+_SUB = r"(?:\([0-9A-Za-z]{1,4}\))*"
+_ITEM = rf"{_NUM}{_SUB}"
+# Lists and ranges, only after a plural (ss., sections): "ss.4 and 4A", "ss.359-364".
+_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|\s*[-–]\s*)"
+CITATION = re.compile(
+    rf"(?<![\w.])(?:(?P<plural>ss\.\s?|[Ss]ections\s+)(?P<list>{_ITEM}(?:{_SEP}{_ITEM}(?![\w.]))*)"
+    rf"|(?P<single>s\.\s?|[Ss]ection\s+)(?P<one>{_ITEM})"
+    rf"|(?P<sch>Sch\.\s?|Schedule\s+)(?P<schnum>\d+[A-Z]{{0,2}}))(?![\w])"
+)
+ITEM = re.compile(rf"(?P<num>{_NUM})(?P<sub>{_SUB})")
+# "R v Name", "DPP v Name", "Name v Name": any such name in prose must be in cases.yml.
+CASE_NAME = re.compile(r"\b(?:R|DPP|[A-Z][A-Za-z'’\-]+)\s+v\.?\s+(?:R\b|DPP\b|[A-Z][A-Za-z'’\-]+)")
+
+
+@dataclass
+class ActMention:
+    start: int
+    end: int
+    act: str
+
+
+@dataclass
+class Cited:
+    """One section or schedule in a citation (a list cites several)."""
+
+    start: int  # the text to link, within the scanned string
+    end: int
+    key: str  # "4A" or "Sch 1"
+    sub: str  # "(1)(b)(ii)"
+
+
+@dataclass
+class Citation:
+    start: int
+    end: int
+    raw: str
+    items: list[Cited]
+    act: str | None  # the Act it resolves to, or None
+    how: str  # "after", "before", "default" or "none"
+
+
+@dataclass
+class CaseName:
+    start: int
+    end: int
+    raw: str
+    case: Case | None  # None: not in cases.yml
+
+
+@dataclass
+class Law:
+    provisions: Provisions | None = None
+    cases: Cases | None = None
+    errors: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, message)
+
+    @cached_property
+    def acts(self) -> dict[str, Act]:
+        return dict(self.provisions.acts) if self.provisions else {}
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        """Every name an Act goes by -> its id."""
+        names = {}
+        for act_id, act in self.acts.items():
+            for name in (act.title, act_id, *act.names):
+                names.setdefault(name, act_id)
+        return names
+
+    @cached_property
+    def act_pattern(self) -> re.Pattern | None:
+        if not self._names:
+            return None
+        alternatives = sorted(self._names, key=len, reverse=True)
+        return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?![\w])")
+
+    @cached_property
+    def trailing_pattern(self) -> re.Pattern | None:
+        if not self._names:
+            return None
+        alternatives = sorted(self._names, key=len, reverse=True)
+        return re.compile(r"\s*,?\s+(?:of|to|into|in)\s+(?:the\s+)?(?P<name>" + "|".join(re.escape(n) for n in alternatives) + r")(?![\w])")
+
+    @cached_property
+    def case_names(self) -> dict[str, Case]:
+        out = {}
+        for case in self.cases.cases if self.cases else []:
+            for name in (case.name, *case.aliases):
+                out.setdefault(name, case)
+        return out
+
+    @cached_property
+    def case_pattern(self) -> re.Pattern | None:
+        if not self.case_names:
+            return None
+        alternatives = sorted(self.case_names, key=len, reverse=True)
+        return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?![\w])")
+
+    def act_id(self, name: str) -> str:
+        return self._names[name]
+
+    def scan(self, text: str, last_act: str | None, default_act: str | None):
+        """Find Act names, citations and case names in `text`, in order.
+
+        Returns (events, last_act): `events` is a list of ActMention, Citation
+        and CaseName; `last_act` is the Act named last, for the next run of
+        text in the same paragraph."""
+        events: list = []
+        if self.act_pattern is not None:
+            events += [ActMention(m.start(), m.end(), self._names[m.group(0)]) for m in self.act_pattern.finditer(text)]
+        citations = list(CITATION.finditer(text)) if ("s." in text or "ection" in text or "Sch" in text) else []
+        cases = []
+        if " v" in text:
+            known = list(self.case_pattern.finditer(text)) if self.case_pattern is not None else []
+            cases = [CaseName(m.start(), m.end(), m.group(0), self.case_names[m.group(0)]) for m in known]
+            taken = [(m.start(), m.end()) for m in known]
+            for m in CASE_NAME.finditer(text):
+                if not any(s <= m.start() < e for s, e in taken):
+                    cases.append(CaseName(m.start(), m.end(), m.group(0), None))
+        events += cases
+        # Citations resolve against the Act mentions before them.
+        mentions = sorted((e for e in events if isinstance(e, ActMention)), key=lambda e: e.start)
+        for m in citations:
+            items = _items(m)
+            after = self.trailing_pattern.match(text, m.end()) if self.trailing_pattern is not None else None
+            before = [a for a in mentions if a.end <= m.start()]
+            if after:
+                act, how = self._names[after.group("name")], "after"
+            elif before:
+                act, how = before[-1].act, "before"
+            elif last_act:
+                act, how = last_act, "before"
+            elif default_act:
+                act, how = default_act, "default"
+            else:
+                act, how = None, "none"
+            events.append(Citation(m.start(), m.end(), m.group(0), items, act, how))
+        events.sort(key=lambda e: e.start)
+        if mentions:
+            last_act = mentions[-1].act
+        return events, last_act
+
+    # ---- checking one citation
+    def unknown_items(self, citation: Citation) -> list[Cited]:
+        act = self.acts.get(citation.act or "")
+        if act is None:
+            return []
+        return [i for i in citation.items if i.key not in act.provisions]
+
+    def suggest(self, act_id: str, key: str) -> list[str]:
+        """Nearby sections of the same Act, for a "did you mean"."""
+        act = self.acts.get(act_id)
+        if act is None:
+            return []
+        keys = list(act.provisions)
+        close = difflib.get_close_matches(key, keys, n=3, cutoff=0.5)
+        return close
+
+    def address(self, act_id: str, key: str) -> str:
+        return self.acts[act_id].address(key)
+
+
+def _items(match: re.Match) -> list[Cited]:
+    if match.group("sch"):
+        return [Cited(match.start(), match.end(), f"Sch {match.group('schnum')}", "")]
+    group = "list" if match.group("plural") else "one"
+    base = match.start(group)
+    out = []
+    for n, item in enumerate(ITEM.finditer(match.group(group))):
+        start = match.start() if n == 0 else base + item.start()
+        out.append(Cited(start, base + item.end(), item.group("num"), item.group("sub")))
+    return out
+
+
+def label(key: str) -> str:
+    """How a provision key is written to readers: 's.4A' or 'Sch. 1'."""
+    return f"Sch. {key[4:]}" if key.startswith("Sch ") else f"s.{key}"
+
+
+def load_law(root: Path) -> Law:
+    """Read provisions.yml and cases.yml. Errors are recorded with file and
+    line (never raised): the checks report them."""
+    law = Law()
+    for name, model, attr in ((PROVISIONS, Provisions, "provisions"), (CASES, Cases, "cases")):
+        if not (root / name).exists():
+            continue
+        source = load.load_register(root, name)
+        if source.data is None:
+            line, message = source.error
+            law.errors.append((name, line, f"{name} is not valid YAML ({message})"))
+            continue
+        try:
+            setattr(law, attr, model.model_validate(source.data))
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = tuple(error["loc"])
+                line = _line(source.lines, loc)
+                where = ".".join(str(p) for p in loc)
+                law.errors.append((name, line, f"'{where}' is invalid: {error['msg'].removeprefix('Value error, ')}"))
+    return law
+
+
+def _line(lines: dict, loc: tuple) -> int:
+    """The line of the deepest YAML path that the loader recorded."""
+    for n in range(len(loc), -1, -1):
+        key = tuple(loc[:n])
+        if key in lines:
+            return lines[key]
+    return 1
