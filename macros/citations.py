@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from pathlib import Path
 
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .law import ActMention, CaseName, Citation, Law, label, load_law
+from .law import ActMention, CaseName, Citation, label
 
 # Blocks that are one "paragraph" for resolving a bare s.4A. A table row is
 # one paragraph, so "PHA s.4 | ... | PHA s.2 (s.4(5))" resolves across cells.
@@ -55,19 +54,10 @@ def set_page(default_act: str | None) -> None:
     _PAGE["default_act"] = default_act
 
 
-_LAWS: dict[str, Law] = {}
+def _law_of(root: str):
+    from . import project as project_index
 
-
-def law_for(root: str | Path) -> Law:
-    root = str(Path(root).resolve())
-    if root not in _LAWS:
-        _LAWS[root] = load_law(Path(root))
-    return _LAWS[root]
-
-
-def forget(root: str | Path) -> None:
-    """Reload the tables on the next use (after an edit under `make serve`)."""
-    _LAWS.pop(str(Path(root).resolve()), None)
+    return project_index.current(root).law
 
 
 class CitationTreeprocessor(Treeprocessor):
@@ -84,12 +74,16 @@ class CitationTreeprocessor(Treeprocessor):
         for block in [el for el in root.iter() if el.tag in BLOCKS]:
             link = block.tag not in HEADINGS and not _inside_link(block, parents)
             last_act = None
-            for node, attr in list(_segments(block, block)):
+            segments = list(_segments(block, block))
+            for n, (node, attr, in_link) in enumerate(segments):
+                if in_link and attr == "text" and node.tag == "a":
+                    last_act = law.act_of_address(node.get("href", "")) or last_act
                 text = getattr(node, attr)
                 if not text or isinstance(text, AtomicString):
                     continue
-                events, last_act = law.scan(text, last_act, default)
-                if not events:
+                following = getattr(segments[n + 1][0], segments[n + 1][1]) or "" if n + 1 < len(segments) else ""
+                events, last_act = law.scan(text, last_act, default, following)
+                if not events or in_link:
                     continue
                 pieces = []  # (start, end, href, title) to link
                 for event in events:
@@ -128,17 +122,21 @@ def _inside_link(el, parents) -> bool:
     return False
 
 
-def _segments(el, top):
-    """(element, "text" or "tail") for each run of text in a block, in order,
-    leaving out links, code and nested blocks (they are scanned on their own)."""
-    yield el, "text"
+def _segments(el, top, in_link=False):
+    """(element, "text" or "tail", in_link) for each run of text in a block,
+    in order, leaving out code and nested blocks (they are scanned on their
+    own). Text inside a link is never linked or checked, but an Act named
+    there still sets the Act for the bare citations after it."""
+    yield el, "text", in_link
     for child in el:
         nested_block = child.tag in BLOCKS or child.tag in {"ul", "ol", "table", "div", "blockquote", "details"}
-        if not (child.tag in SKIP or (nested_block and not (top.tag == "tr" and child.tag in CELLS))):
-            yield from _segments(child, top)
-        elif top.tag == "tr" and child.tag in CELLS:
-            yield from _segments(child, top)
-        yield child, "tail"
+        if top.tag == "tr" and child.tag in CELLS:
+            yield from _segments(child, top, in_link)
+        elif child.tag == "a":
+            yield from _segments(child, top, True)
+        elif not (child.tag in SKIP or nested_block):
+            yield from _segments(child, top, in_link)
+        yield child, "tail", in_link
 
 
 def _link(node, attr, text, pieces, parents) -> None:
@@ -181,7 +179,7 @@ class CitationExtension(Extension):
         root = self.getConfig("root")
         md.law_findings = []
         # After inline parsing (20), before abbreviations (7) wrap Act names.
-        md.treeprocessors.register(CitationTreeprocessor(md, lambda: law_for(root)), "law-citations", 12)
+        md.treeprocessors.register(CitationTreeprocessor(md, lambda: _law_of(root)), "law-citations", 12)
         md.registerExtension(self)
 
     def reset(self):
@@ -190,3 +188,58 @@ class CitationExtension(Extension):
 
 def makeExtension(**kwargs):
     return CitationExtension(**kwargs)
+
+
+# ---------------------------------------------------------------------------
+# For the checks: the same extension over each source, in a Markdown pipeline
+# configured from mkdocs.yml.
+# ---------------------------------------------------------------------------
+
+
+def _markdown_config(root) -> tuple[list, dict]:
+    """The markdown_extensions of mkdocs.yml, as (names, configs)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    from pathlib import Path
+
+    path = Path(root) / "mkdocs.yml"
+    config = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader) if path.exists() else {}
+    config = config if isinstance(config, dict) else {}
+    names, configs = [], {}
+    for entry in config.get("markdown_extensions") or []:
+        name, options = (next(iter(entry.items())) if isinstance(entry, dict) else (entry, None))
+        if name in ("pymdownx.snippets", "macros.citations"):
+            continue  # snippets reads files (abbreviations only); ours is added below
+        names.append(name)
+        if options:
+            configs[name] = options
+    return names, configs
+
+
+_PIPELINES: dict = {}
+
+
+def findings_for(project, page, default_act: str | None) -> list[Finding]:
+    """Every citation and case name in one source, as the build sees them."""
+    import markdown
+
+    from .load import split_front_matter
+
+    key = str(project.root)
+    md = _PIPELINES.get(key)
+    if md is None:
+        names, configs = _markdown_config(project.root)
+        md = markdown.Markdown(extensions=names + [CitationExtension(root=key)], extension_configs=configs)
+        _PIPELINES[key] = md
+    md.treeprocessors["law-citations"].law_source = lambda: project.law
+    md.reset()
+    set_page(default_act)
+    _, body, _ = split_front_matter(page.text)
+    md.convert(body)
+    set_page(None)
+    return list(md.law_findings)

@@ -44,7 +44,7 @@ def _forget_changed_code(package: str = "macros") -> None:
 
 _forget_changed_code()
 
-from macros import checks, exports, load, printview, project as project_index, render, serve  # noqa: E402
+from macros import checks, citations, exports, load, printview, project as project_index, render, serve  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.guidance")
 GUIDANCE_SEARCH_BOOST = 3
@@ -71,6 +71,7 @@ def on_config(config):
     until a good build): the errors replace every page instead, and build
     warnings are shown at the top of each page (macros/serve.py)."""
     _serve_offline_shim_locally(config)
+    _add_citation_links(config)
     if serve.serving():
         return _serve_config(config)
     project = project_index.refresh(Path(config.config_file_path).parent)
@@ -87,6 +88,15 @@ def on_config(config):
             "Each line gives the file and line, the problem and the fix. Run `make check` to see them again."
         )
     return config
+
+
+def _add_citation_links(config):
+    """Our Markdown extension (macros/citations.py) links citations to
+    legislation.gov.uk and cases to their judgments. It is added here, not in
+    mkdocs.yml, because `macros` is importable only once this file has run."""
+    if not any(isinstance(e, citations.CitationExtension) for e in config.markdown_extensions):
+        root = Path(config.config_file_path).parent
+        config.markdown_extensions.append(citations.CitationExtension(root=str(root)))
 
 
 def _serve_config(config):
@@ -223,6 +233,8 @@ def on_page_markdown(markdown, page, config, files):
         page.meta["render_macros"] = False
     project = _project(config)
     source = next((p for p in project.pages if p.uri == page.file.src_uri), None)
+    law_source = source or next((p for p in project.case_studies if p.uri == page.file.src_uri), None)
+    citations.set_page(law_source.meta.get("default_act") if law_source and isinstance(law_source.meta, dict) else None)
     meta = project.page_meta(source) if source else None
     if meta is None:
         return markdown

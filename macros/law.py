@@ -133,15 +133,29 @@ class Law:
         alternatives = sorted(self.case_names, key=len, reverse=True)
         return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?![\w])")
 
+    def act_of_address(self, href: str) -> str | None:
+        """The Act whose legislation.gov.uk text a link points to: a link to
+        an Act names it, like writing its title."""
+        match = re.match(r"https?://(?:www\.)?legislation\.gov\.uk/((?:ukpga|uksi)/[^/]+/[^/]+(?:/[^/]+)?)", href)
+        if not match:
+            return None
+        path = match.group(1)
+        for act_id, act in self.acts.items():
+            if act.legislation and (path == act.legislation or path.startswith(act.legislation + "/")):
+                return act_id
+        return None
+
     def act_id(self, name: str) -> str:
         return self._names[name]
 
-    def scan(self, text: str, last_act: str | None, default_act: str | None):
+    def scan(self, text: str, last_act: str | None, default_act: str | None, following: str = ""):
         """Find Act names, citations and case names in `text`, in order.
 
         Returns (events, last_act): `events` is a list of ActMention, Citation
         and CaseName; `last_act` is the Act named last, for the next run of
-        text in the same paragraph."""
+        text in the same paragraph. `following` is the text that comes next
+        (for example a link's text), so that "Section 9 of the [Code...]"
+        finds the Act named straight after it."""
         events: list = []
         if self.act_pattern is not None:
             events += [ActMention(m.start(), m.end(), self._names[m.group(0)]) for m in self.act_pattern.finditer(text)]
@@ -159,7 +173,7 @@ class Law:
         mentions = sorted((e for e in events if isinstance(e, ActMention)), key=lambda e: e.start)
         for m in citations:
             items = _items(m)
-            after = self.trailing_pattern.match(text, m.end()) if self.trailing_pattern is not None else None
+            after = self.trailing_pattern.match(text + following, m.end()) if self.trailing_pattern is not None else None
             before = [a for a in mentions if a.end <= m.start()]
             if after:
                 act, how = self._names[after.group("name")], "after"
@@ -221,7 +235,12 @@ def load_law(root: Path) -> Law:
     for name, model, attr in ((PROVISIONS, Provisions, "provisions"), (CASES, Cases, "cases")):
         if not (root / name).exists():
             continue
-        source = load.load_register(root, name)
+        try:
+            source = load.load_register(root, name)
+        except ValueError as exc:  # YAML read a date such as 2026-13-01
+            line = _bad_date_line((root / name).read_text(encoding="utf-8"))
+            law.errors.append((name, line, f"a date is not a real date ({exc}); write dates as YYYY-MM-DD"))
+            continue
         if source.data is None:
             line, message = source.error
             law.errors.append((name, line, f"{name} is not valid YAML ({message})"))
@@ -235,6 +254,18 @@ def load_law(root: Path) -> Law:
                 where = ".".join(str(p) for p in loc)
                 law.errors.append((name, line, f"'{where}' is invalid: {error['msg'].removeprefix('Value error, ')}"))
     return law
+
+
+def _bad_date_line(text: str) -> int:
+    import datetime as dt
+
+    for number, line in enumerate(text.splitlines(), 1):
+        for value in re.findall(r"\b\d{4}-\d{1,2}-\d{1,2}\b", line):
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                return number
+    return 1
 
 
 def _line(lines: dict, loc: tuple) -> int:

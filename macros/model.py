@@ -142,6 +142,7 @@ class CaseStudyMeta(Strict):
     themes: list[str] = Field(min_length=1)
     illustrates: list[str] = Field(min_length=1, description="Register ids, for example [R3, F3].")
     outcome: str = Field(min_length=10)
+    default_act: str | None = Field(default=None, description="As for guidance pages: the Act a bare 's.4A' refers to, for example PHA.")
 
     @field_validator("illustrates")
     @classmethod
@@ -166,12 +167,13 @@ class Maximum(Strict):
     """The maximum penalty for offences committed within a period."""
 
     maximum: str = Field(min_length=3, description="For example \"10 years' imprisonment\", or \"unverified\".")
-    committed_from: dt.date | None = Field(default=None, description="For offences committed on or after this date.")
-    committed_before: dt.date | None = Field(default=None, description="For offences committed before this date.")
+    committed_from: DateOrUnverified | None = Field(default=None, description="For offences committed on or after this date (or unverified).")
+    committed_before: DateOrUnverified | None = Field(default=None, description="For offences committed before this date (or unverified).")
     changed_by: str | None = Field(default=None, description="The provision that set this maximum, for example 'Policing and Crime Act 2017 s.175'.")
 
 
 class Offence(Strict):
+    subsection: str | None = Field(default=None, description="Where the section creates more than one offence, for example '(1)(b)'.")
     name: str = Field(min_length=3, description="The offence in plain words, for example 'Stalking involving fear of violence'.")
     tables: list[str] = Field(default_factory=list, description="The generated tables that list it, for example [harassment].")
     mode_of_trial: Literal["summary only", "either way", "indictable only", "unverified"]
@@ -185,7 +187,7 @@ class Provision(Strict):
     in_force_from: DateOrUnverified = Field(description="YYYY-MM-DD, or unverified.")
     in_force_to: DateOrUnverified | None = Field(default=None, description="YYYY-MM-DD if repealed, or unverified.")
     url: str | None = Field(default=None, pattern=r"^https://", description="Only where the address is not the Act's address plus /section/N.")
-    offence: Offence | None = None
+    offences: list[Offence] = Field(default_factory=list, description="The offences it creates, if any.")
     note: str | None = Field(default=None, description="What a reader must check, in our words.")
 
 
@@ -229,6 +231,7 @@ class Case(Strict):
     court: str = Field(min_length=3)
     date: DateOrUnverified
     decided: str = Field(min_length=20, description="What it decided, in our words, from the judgment.")
+    checked: bool = Field(default=False, description="True only once 'decided' has been read against the judgment itself.")
     judgment: str | None = Field(default=None, pattern=r"^https://", description="A public copy of the judgment (BAILII or the National Archives).")
 
 

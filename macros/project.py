@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import load
+from .law import Law, load_law
 from .model import CaseStudyMeta, Changelog, PageMeta, Reference, Register, RegisterItem, SourcePage, Theme, Use
 
 DOCS, CASE_STUDIES = "docs", "case_studies"
@@ -42,6 +43,7 @@ class Project:
     changelog: object = None
     references: list[Reference] = field(default_factory=list)
     uses: list[Use] = field(default_factory=list)
+    law: Law = field(default_factory=Law)  # provisions.yml and cases.yml
 
     # ---- lookups (computed once: the project does not change after loading)
     @cached_property
@@ -181,6 +183,7 @@ def load_project(root: Path | str) -> Project:
             if w.strip() and not w.startswith("#")
         }
     project = Project(root, source, register, errors, pages, studies, terms, term_lines, allowed, changelog)
+    project.law = load_law(root)
     project.index()
     return project
 
@@ -199,7 +202,7 @@ def _signature(root: Path) -> tuple:
             for name in names:
                 st = os.stat(os.path.join(dirpath, name))
                 stamp.append((dirpath, name, st.st_mtime_ns, st.st_size))
-    for name in ("recommendations.yml", CHANGELOG):
+    for name in ("recommendations.yml", CHANGELOG, "provisions.yml", "cases.yml"):
         if (root / name).exists():
             st = (root / name).stat()
             stamp.append((name, st.st_mtime_ns, st.st_size))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import CaseStudyMeta, PageMeta, Register
+from .model import Cases, CaseStudyMeta, PageMeta, Provisions, Register
 
 SCHEMAS = {
     "register.schema.json": Register,
     "page.schema.json": PageMeta,
     "case-study.schema.json": CaseStudyMeta,
+    "provisions.schema.json": Provisions,
+    "cases.schema.json": Cases,
 }
 
 

@@ -56,6 +56,10 @@ CODES: dict[str, str] = {
     "changelog": "whats-new.yml is not valid or breaks its schema.",
     "review-overdue": "A page is past its review date (a warning: it does not block the build).",
     "sentence-per-line": "A line of prose holds more than one sentence (a warning: it does not block the build).",
+    "law-data": "provisions.yml or cases.yml breaks its schema, or a page's default_act is not an Act in provisions.yml.",
+    "unresolved-citation": "A section is cited without an Act: none is named before it in its paragraph and the page has no default_act.",
+    "unknown-provision": "A citation resolves to a section that is not in provisions.yml (often a typo).",
+    "unknown-case": "A case named in the prose is not in cases.yml.",
 }
 
 # Codes that are reported but never fail `make check` or the build.
@@ -70,6 +74,7 @@ def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
 # The modules import problem() from here, so they are imported after it.
 from .case_studies import check_case_studies, check_personal_data  # noqa: E402
 from .html_safety import check_html  # noqa: E402
+from .law import check_citations, check_law_data  # noqa: E402
 from .links import check_links  # noqa: E402
 from .prose import check_abbreviations, check_sentences  # noqa: E402
 from .register import (  # noqa: E402
@@ -100,4 +105,6 @@ def run_all(project: Project, today: dt.date) -> list[Problem]:
     out += check_links(project, render.reference_pages(project))
     out += check_reviews(project, today)
     out += check_sentences(project)
+    out += check_law_data(project)
+    out += check_citations(project)
     return sorted(out, key=lambda p: (p.severity != "error", p.location.path, p.location.line, p.code))

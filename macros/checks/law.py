@@ -1,0 +1,108 @@
+"""The law as data: every citation of a section resolves to an Act and to a
+provision in provisions.yml, every case named in prose is in cases.yml, and
+both files keep their schema.
+
+The citations and case names are the ones the build's Markdown pipeline sees
+(macros/citations.py), so text in code, or inside a link, is not checked;
+each is mapped back to its source line by searching forward from the last
+one found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from ..citations import findings_for
+from ..law import label
+from ..model import Problem, SourcePage
+from ..project import Project
+from . import problem
+
+
+def check_law_data(project: Project) -> list[Problem]:
+    """provisions.yml and cases.yml keep their schema; default_act names an Act."""
+    law = project.law
+    out = [
+        problem("law-data", name, line, message, "Correct the entry; schema/provisions.schema.json and schema/cases.schema.json list the fields")
+        for name, line, message in law.errors
+    ]
+    for page in project.pages + project.case_studies:
+        act = page.meta.get("default_act") if isinstance(page.meta, dict) else None
+        if act is not None and act not in law.acts:
+            out.append(problem(
+                "law-data", page.path, _field_line(page, "default_act"),
+                f"default_act '{act}' is not an Act in provisions.yml{_did_you_mean(str(act), law.acts)}",
+                f"Use an id from provisions.yml (known: {', '.join(sorted(law.acts)) or 'none'})",
+            ))
+    return out
+
+
+def check_citations(project: Project) -> list[Problem]:
+    """Every section cited resolves to a provision in provisions.yml; every
+    case named is in cases.yml. Returns every problem, with file and line."""
+    law = project.law
+    if law.errors:
+        return []  # reported by check_law_data; the tables cannot be trusted
+    out = []
+    for page in project.pages + project.case_studies:
+        default = page.meta.get("default_act") if isinstance(page.meta, dict) else None
+        if default not in law.acts:
+            default = None
+        lines = page.text.splitlines()
+        cursor = (page.body_start - 1, 0)
+        for finding in findings_for(project, page, default):
+            number, cursor = _line_of(lines, finding.raw, cursor, page.body_start - 1)
+            if finding.kind == "case":
+                if finding.case is None:
+                    out.append(problem(
+                        "unknown-case", page.path, number,
+                        f"the case '{finding.raw}' is not in cases.yml{_did_you_mean(finding.raw, law.case_names)}",
+                        "Correct the name, or add the case to cases.yml with its citation, court, date, what it decided and a link to the judgment",
+                    ))
+                continue
+            if finding.act is None:
+                out.append(problem(
+                    "unresolved-citation", page.path, number,
+                    f"'{finding.raw}' names no Act: none is named before it in its paragraph, and the page has no default_act",
+                    f"Name the Act (for example 'PHA {finding.raw}'), or add 'default_act: PHA' (an id from provisions.yml) to the front matter",
+                ))
+                continue
+            act = law.acts[finding.act]
+            for key in finding.unknown:
+                near = law.suggest(finding.act, key)
+                hint = f" (did you mean {' or '.join(label(k) for k in near)}?)" if near else ""
+                how = {"default": " (the page's default_act)", "after": "", "before": ""}.get(finding.how, "")
+                out.append(problem(
+                    "unknown-provision", page.path, number,
+                    f"'{finding.raw}' cites {act.title}{how}, {label(key)}, which is not in provisions.yml{hint}",
+                    "Correct the citation, or name the right Act before it; if it is right, add the provision to provisions.yml, checked on legislation.gov.uk",
+                ))
+    return out
+
+
+def _line_of(lines: list[str], raw: str, cursor: tuple[int, int], body: int) -> tuple[int, tuple[int, int]]:
+    """(1-based line, new cursor) of the next occurrence of `raw` (not inside
+    a longer word: "s.2" is not found in "paras.2") at or after the cursor
+    (line index, column); failing that, the first in the body; failing that
+    (a citation split across lines), its first word."""
+    for needle in (raw, raw.split()[0] if raw.split() else raw):
+        pattern = re.compile(r"(?<![\w.])" + re.escape(needle))
+        for start_line, start_col in (cursor, (body, 0)):
+            for index in range(start_line, len(lines)):
+                found = pattern.search(lines[index], start_col if index == start_line else 0)
+                if found:
+                    return index + 1, (index, found.end())
+    return cursor[0] + 1, cursor
+
+
+def _did_you_mean(value: str, options) -> str:
+    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _field_line(page: SourcePage, name: str) -> int:
+    for offset, line in enumerate(page.front.splitlines()):
+        if line.startswith(f"{name}:"):
+            return offset + 2
+    return 1
