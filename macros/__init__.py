@@ -42,3 +42,21 @@ def define_env(env):
         if case_id not in project.case_study_ids:
             raise MacroError(f"{page_uri()}: case_study('{case_id}') does not exist (run `make check`)")
         return render.case_study_box(project, case_id, page_uri())
+
+    @env.macro
+    def offence_table(table: str) -> str:
+        """The offences that provisions.yml lists in one table, with mode of
+        trial and maxima: the only place the guidance states a maximum."""
+        project = current()
+        if table not in render.offence_tables(project):
+            raise MacroError(f"{page_uri()}: offence_table('{table}') names no table in provisions.yml (run `make check`)")
+        return render.offence_table(project, table)
+
+    @env.macro
+    def penalty_table(*tables: str) -> str:
+        """Mode of trial and maxima only, for the offences in the named tables."""
+        project = current()
+        unknown = [t for t in tables if t not in render.offence_tables(project)]
+        if not tables or unknown:
+            raise MacroError(f"{page_uri()}: penalty_table() names unknown tables {unknown} (run `make check`)")
+        return render.penalty_table(project, list(tables))

@@ -194,6 +194,7 @@ class Provision(Strict):
 class Act(Strict):
     title: str = Field(min_length=3, description="The short title, for example 'Protection from Harassment Act 1997'.")
     names: list[str] = Field(default_factory=list, description="Other names the prose uses, for example [PHA, PHA 1997].")
+    cite_as: str | None = Field(default=None, description="How generated tables cite it, for example PHA (default: the title and a comma).")
     legislation: str | None = Field(
         default=None, pattern=r"^(ukpga|uksi)/[A-Za-z0-9/-]+$",
         description="The legislation.gov.uk path, for example ukpga/1997/40.",

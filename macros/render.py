@@ -335,3 +335,103 @@ def generated_pages(project: Project, print_order: list[str] | None = None) -> d
     """Every generated page, the print view included (in `print_order`)."""
     order = print_order or [p.uri for p in project.pages if p.uri != "index.md"]
     return {**reference_pages(project), PRINT_URI: print_page(project, order)}
+
+
+# ---------------------------------------------------------------------------
+# The law as data: offence tables generated from provisions.yml
+# ---------------------------------------------------------------------------
+
+CHECK = "check the current position"
+
+
+def long_date(value) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _period(maximum) -> str:
+    """'for offences committed on or after ...' for one maximum, or ''."""
+    from .model import UNVERIFIED
+
+    if maximum.committed_from == UNVERIFIED:
+        what = f"the day {maximum.changed_by} came into force" if maximum.changed_by else "the day of the change"
+        return f"for offences committed on or after {what} ({CHECK} for that date)"
+    if maximum.committed_from:
+        return f"for offences committed on or after {long_date(maximum.committed_from)}"
+    if maximum.committed_before == UNVERIFIED:
+        return "for offences committed before that day"
+    if maximum.committed_before:
+        return f"for offences committed before {long_date(maximum.committed_before)}"
+    return ""
+
+
+def offence_rows(project: Project, table: str) -> list:
+    """(act id, Act, section key, Provision, Offence) for each offence that
+    provisions.yml lists in `table`, in the order of the file."""
+    return [
+        (act_id, act, key, provision, offence)
+        for act_id, act in project.law.acts.items()
+        for key, provision in act.provisions.items()
+        for offence in provision.offences
+        if table in offence.tables
+    ]
+
+
+def offence_tables(project: Project) -> set[str]:
+    return {t for act in project.law.acts.values() for p in act.provisions.values() for o in p.offences for t in o.tables}
+
+
+def _offence_cells(act, key, provision, offence) -> list[str]:
+    """Offence (linked), what must be proved, mode and maxima, alternative
+    verdicts, in force."""
+    from .law import label
+    from .model import UNVERIFIED
+
+    cite = f"{act.cite_as or act.title + ','} {label(key)}{offence.subsection or ''}"
+    parts = [] if offence.mode_of_trial == UNVERIFIED else [offence.mode_of_trial]
+    parts += [" ".join(p for p in (m.maximum, _period(m)) if p) for m in offence.maxima if m.maximum != UNVERIFIED]
+    if len(parts) < 1 + len(offence.maxima):
+        parts.append(CHECK)
+    text = "; ".join(parts)
+    start = provision.in_force_from
+    return [
+        f"{offence.name}, [{cite}]({act.address(key)})",
+        offence.elements or "See the provision",
+        text[0].upper() + text[1:],
+        offence.alternative_verdicts or "None",
+        f"From {long_date(start)}" if start != UNVERIFIED else f"In force: {CHECK}",
+    ]
+
+
+def offence_table(project: Project, table: str) -> str:
+    """A Markdown table of the offences in one table of provisions.yml: the
+    offence and its provision (linked to legislation.gov.uk), what must be
+    proved, mode of trial and maximum by period, alternative verdicts, and
+    when it came into force. Maxima are stated here and nowhere else."""
+    rows = offence_rows(project, table)
+    alternatives = any(o.alternative_verdicts for *_, o in rows)
+    head = ["Offence", "What must be proved", "Mode of trial and maximum"]
+    head += ["Alternative verdicts"] if alternatives else []
+    head += ["In force"]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for act_id, act, key, provision, offence in rows:
+        cells = _offence_cells(act, key, provision, offence)
+        if not alternatives:
+            cells = cells[:3] + cells[4:]
+        out.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def penalty_table(project: Project, tables: list[str]) -> str:
+    """A shorter table for sentencing: each offence in the given tables of
+    provisions.yml with its mode of trial and maxima by period."""
+    seen, rows = set(), []
+    for table in tables:
+        for row in offence_rows(project, table):
+            if id(row[4]) not in seen:
+                seen.add(id(row[4]))
+                rows.append(row)
+    out = ["| Offence | Mode of trial and maximum | In force |", "|---|---|---|"]
+    for act_id, act, key, provision, offence in rows:
+        cells = _offence_cells(act, key, provision, offence)
+        out.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in (cells[0], cells[2], cells[-1])) + " |")
+    return "\n".join(out) + "\n"

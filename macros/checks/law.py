@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from .. import render
 from ..citations import findings_for
 from ..law import label
 from ..model import Problem, SourcePage
@@ -35,6 +36,17 @@ def check_law_data(project: Project) -> list[Problem]:
                 f"default_act '{act}' is not an Act in provisions.yml{_did_you_mean(str(act), law.acts)}",
                 f"Use an id from provisions.yml (known: {', '.join(sorted(law.acts)) or 'none'})",
             ))
+    tables = render.offence_tables(project)
+    for page in project.pages:
+        for call in page.calls:
+            if call.error or call.name not in ("offence_table", "penalty_table"):
+                continue
+            for table in [a for a in call.args if a not in tables] or ([] if call.args else [""]):
+                out.append(problem(
+                    "law-data", page.path, call.line,
+                    f"{call.name}('{table}') names no table in provisions.yml{_did_you_mean(table, tables)}",
+                    f"Use a table that an offence in provisions.yml lists under 'tables' (known: {', '.join(sorted(tables)) or 'none'})",
+                ))
     return out
 
 

@@ -16,7 +16,7 @@ from . import problem
 from .common import field_line, known_ids, schema_problems
 
 
-KNOWN_MACROS = ("addresses", "case_study")
+KNOWN_MACROS = ("addresses", "case_study", "offence_table", "penalty_table")
 FINGERPRINT = re.compile(r"^[0-9a-f]{6}$")
 
 
