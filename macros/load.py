@@ -16,7 +16,24 @@ import yaml
 from markdown.extensions.toc import slugify, unique
 
 # libyaml's parser when PyYAML has it (the wheels do): several times faster.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class SafeLoader(_BaseLoader):
+    """YAML's safe loader, except that a date that does not exist
+    (`2026-13-01`, `2026-11-31`) is kept as its text instead of raising
+    Python's ValueError (a traceback with no file or line). The schema then
+    rejects it as an invalid date, at the line of its field."""
+
+
+def _timestamp_or_text(loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 from .model import Heading, Link, MacroCall, SourcePage
 
@@ -178,7 +195,12 @@ def parse_page(text: str, rel: str, uri: str) -> SourcePage:
             else:
                 errors.append(("", "the front matter is not a list of 'key: value' lines"))
         except yaml.YAMLError as exc:
-            errors.append(("", f"the front matter is not valid YAML ({getattr(exc, 'problem', exc)})"))
+            # Name the field on the line where YAML gave up, so that the
+            # message points at it (field_line), not at the file's first line.
+            mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+            lines = front.splitlines()
+            key = re.match(r"^([\w-]+)\s*:", lines[mark.line]) if mark and mark.line < len(lines) else None
+            errors.append((key.group(1) if key else "", f"the front matter is not valid YAML ({getattr(exc, 'problem', exc)})"))
     page = SourcePage(rel, uri, text, meta, start, meta_error=errors, front=front)
     scan(page, body)
     return page

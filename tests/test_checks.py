@@ -17,7 +17,13 @@ from macros.project import load_project
 from tests.sites import BROKEN, assemble, build
 
 TODAY = dt.date(2026, 11, 28)
+# A fixture is named after the code it proves, optionally with "--" and the
+# kind of fault when one code has several kinds (front-matter--impossible-date).
 FIXTURES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
+
+
+def code_of(fixture: str) -> str:
+    return fixture.split("--")[0]
 
 
 def problems_of(site):
@@ -40,7 +46,7 @@ def test_broken_fixture_gives_exact_messages(tmp_path, name):
     expected = (BROKEN / name / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert problems_of(assemble(tmp_path / "site", name)) == expected
     # The fixture must actually produce the check it is named after.
-    assert any(f"[{name}]" in line for line in expected)
+    assert any(f"[{code_of(name)}]" in line for line in expected)
 
 
 @pytest.mark.parametrize("name", FIXTURES)
@@ -62,7 +68,7 @@ def test_broken_fixture_fails_the_build(tmp_path, name):
 
 
 def test_every_check_code_has_a_broken_fixture():
-    assert sorted(checks.CODES) == FIXTURES
+    assert sorted(checks.CODES) == sorted({code_of(name) for name in FIXTURES})
 
 
 def test_checks_report_every_problem_at_once(tmp_path):

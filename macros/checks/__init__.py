@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "broken-anchor": "A link points to a heading that does not exist on the target page.",
     "insecure-link": "An external link uses http instead of https.",
     "personal-data": "A case study contains something that looks like personal data.",
+    "unfilled-template": "A line still holds the case-study template's placeholder text ('Fill in: ...').",
     "script-tag": "Raw HTML contains a script element.",
     "event-handler": "Raw HTML contains an inline event handler such as onclick=.",
     "javascript-url": "A link or attribute uses a javascript: URL.",
@@ -72,7 +73,7 @@ def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
 
 
 # The modules import problem() from here, so they are imported after it.
-from .case_studies import check_case_studies, check_personal_data  # noqa: E402
+from .case_studies import check_case_studies, check_personal_data, check_unfilled_template  # noqa: E402
 from .html_safety import check_html  # noqa: E402
 from .law import check_citations, check_law_data  # noqa: E402
 from .links import check_links  # noqa: E402
@@ -102,6 +103,7 @@ def run_all(project: Project, today: dt.date) -> list[Problem]:
     out += check_html(project)
     out += check_abbreviations(project)
     out += check_personal_data(project, project.allowed_words)
+    out += check_unfilled_template(project)
     out += check_links(project, render.reference_pages(project))
     out += check_reviews(project, today)
     out += check_sentences(project)

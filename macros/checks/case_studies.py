@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+import phonenumbers
+
 from ..model import CASE_STUDY_HEADINGS, CaseStudyMeta, Problem, SourcePage
 from ..project import Project
 from . import problem
@@ -55,8 +57,15 @@ def check_case_studies(project: Project) -> list[Problem]:
                                    f"the case study id '{case_id}' is used by {len(pages)} files",
                                    "Give each case study its own id"))
     known = project.case_study_ids
+    # A case study whose front matter is broken is reported once, for its front
+    # matter: its uses are not also "unknown".
+    unreadable = set()
+    for page in project.case_studies:
+        if project.case_meta(page) is None:
+            unreadable.add(str(page.meta.get("id", "")).strip())
+            unreadable.add(re.sub(r"^cs-", "CS-", page.uri.rsplit("/", 1)[-1].removesuffix(".md")))
     for use in project.uses:
-        if use.case_study not in known:
+        if use.case_study not in known and use.case_study not in unreadable:
             out.append(problem("unknown-case-study", use.path, use.line,
                                f"case_study('{use.case_study}') names a case study that does not exist "
                                f"(known: {', '.join(sorted(known)) or 'none'})",
@@ -69,15 +78,60 @@ def check_case_studies(project: Project) -> list[Problem]:
     return out
 
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+
+
+def _phone_numbers(line: str):
+    """Phone numbers in any written form ("(07700) 900 125", "+44 7700 900125",
+    "07700-900-125", foreign numbers), found by Google's libphonenumber rules
+    (the `phonenumbers` library) with the UK as the default region. Matches of
+    fewer than nine national digits (years, section numbers) are not numbers."""
+    for match in phonenumbers.PhoneNumberMatcher(line, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        if len(str(match.number.national_number)) >= 9:
+            yield match.raw_string
+
+
+# UK registration marks in any case: current (AB12 CDE), prefix (A123 BCD)
+# and suffix (ABC 123D). Letters must be all capitals or all lower case, and
+# citations and ordinary words that fit the shape ("Sch 1A", "s4 and") are not
+# marks.
+REGISTRATION = re.compile(r"\b(?:[A-Z]{2}\d{2}\s?[A-Z]{3}|[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])\b", re.I)
+NOT_A_MARK = set("sch reg art sec para and the for was are not but has had you her his she any all can may one two six ten out per via see cpr pha".split())
+
+
+def _registration_marks(line: str):
+    for match in REGISTRATION.finditer(line):
+        mark = match.group(0)
+        letters = re.sub(r"[^A-Za-z]", "", mark)
+        groups = re.findall(r"[A-Za-z]+", mark)
+        if not (letters.isupper() or letters.islower()) or any(g.lower() in NOT_A_MARK for g in groups):
+            continue
+        yield mark
+
+
+# Case reference numbers: a police URN (01AB2345623, 01/AB/23456/23), a Crown
+# Court case number (T20237001), or any number introduced as a reference.
+CASE_REFERENCE = re.compile(
+    r"\b\d{2}[\s/-]?[A-Z]{2}[\s/-]?\d{5}[\s/-]?\d{2}\b"
+    r"|\b[TSA]\d{4}\s?\d{4}\b"
+    r"|\b(?:URN|CRN|(?:case|crime|incident|log|custody|court|police|job|occurrence)\s+(?:ref(?:erence)?\.?|number|no\.?)"
+    r"|reference|ref\.)\s*(?:number|no\.?)?\s*[:#]?\s*[A-Z]*\d[\w/-]*",
+    re.I,
+)
+
+
+def _pattern(regex):
+    return lambda line: (m.group(0) for m in regex.finditer(line))
+
+
 PERSONAL_DATA = [
-    ("an email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")),
-    ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")),
-    ("a phone number", re.compile(r"(?:\+44\s?|\b0)(?:\d[\s-]?){8,9}\d\b")),
-    ("a National Insurance number", re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b")),
-    ("a vehicle registration mark", re.compile(r"\b(?:[A-Z]{2}\d{2}\s?[A-Z]{3}|[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])\b")),
-    ("a date (possibly a date of birth)", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{2,4}}\b|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I)),
-    ("a date of birth", re.compile(r"\b(?:date of birth|d\.o\.b\.?|DOB|born on)\b", re.I)),
-    ("a case reference", re.compile(r"\b(?:URN|case (?:ref|reference|number))\b\s*[:#]?\s*\w*\d", re.I)),
+    ("an email address", _pattern(re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"))),
+    ("a postcode", _pattern(re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"))),
+    ("a phone number", _phone_numbers),
+    ("a National Insurance number", _pattern(re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b"))),
+    ("a vehicle registration mark", _registration_marks),
+    ("a date (possibly a date of birth)", _pattern(re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{2,4}}\b|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I))),
+    ("a date of birth", _pattern(re.compile(r"\b(?:date of birth|d\.o\.b\.?|DOB|born on)\b", re.I))),
+    ("a case reference", _pattern(CASE_REFERENCE)),
 ]
 
 # Every pattern above needs a digit, an @ or a word about birth. Lines without
@@ -93,6 +147,17 @@ FUNCTION_WORDS = set(
     "some many most few several other another such what which who whom whose why how "
     "later soon next first second third finally also again once during until since "
     "although though because because instead only even still".split()
+)
+
+# Forenames that are also ordinary words. Where one starts a sentence or comes
+# before a comma ("Will, her brother, ..."), it is read as a name; add it to
+# case_studies/allowed-words.txt if it is meant as the word.
+FORENAME_WORDS = set(
+    "Amber April Ash Autumn Bill Bob Brook Buck Carol Chance Chase Cliff Clay Crystal Daisy Dale Dawn Dean "
+    "Dot Drew Faith Fern Flora Frank Gene Ginger Glen Grace Guy Harmony Hazel Heath Heather Holly Honey Hope "
+    "Hunter Iris Ivy Jack Jade Jasmine Jay Jewel June Kit Lance Lily Mark Mason May Mercy Miles Norman Olive "
+    "Pat Patience Pearl Penny Piper Poppy Ray Reed Rich River Rob Robin Rod Rose Ruby Rusty Sandy Sky Sonny "
+    "Sue Summer Sunny Taylor Victor Violet Wade Warren Will Willow Wren".split()
 )
 
 ORDINARY_ENDING = re.compile(r"[a-z](?:ed|ing|ly|tion|ment|ness)$")
@@ -115,16 +180,21 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
     out = []
     for page in project.case_studies:
         for number, line in prose_lines(page):
-            for kind, pattern in PERSONAL_DATA if MAYBE_PERSONAL.search(line) else ():
-                for match in pattern.finditer(line):
+            if PLACEHOLDER.search(line):
+                continue  # template text, reported by check_unfilled_template
+            for kind, find in PERSONAL_DATA if MAYBE_PERSONAL.search(line) else ():
+                for found in find(line):
                     out.append(problem("personal-data", page.path, number,
-                                       f"'{match.group(0)}' looks like {kind}",
+                                       f"'{found}' looks like {kind}",
                                        "Remove it: case studies use no real or realistic identifiers (see the anonymisation rules)"))
             for match in WORD.finditer(line):
                 word = re.sub(r"['’]s$", "", match.group(0))
                 if word in allowed:
                     continue
-                if SENTENCE_END.search(line[: match.start()]) and (
+                starts = SENTENCE_END.search(line[: match.start()])
+                if word in FORENAME_WORDS and (starts or line[match.end():].startswith(",")):
+                    pass  # a forename, even though it is also a word
+                elif starts and (
                     word.lower() in vocabulary or word.lower() in FUNCTION_WORDS or ORDINARY_ENDING.search(word)
                 ):
                     continue  # an ordinary word that starts a sentence
@@ -132,4 +202,27 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
                                    f"'{word}' may be a personal or place name",
                                    "Use a role label or initials instead (for example 'the victim', 'Mr A'); "
                                    "if it is an ordinary term, add it to case_studies/allowed-words.txt"))
+    return out
+
+
+# The placeholders in templates/case-study.md all start like this.
+PLACEHOLDER = re.compile(r"\bFill in:", re.I)
+
+
+def check_unfilled_template(project: Project) -> list[Problem]:
+    """A case study (or page) started with `make new-case-study` is not
+    published until every placeholder line of templates/case-study.md is
+    replaced: each such line is reported, front matter included."""
+    out = []
+    for page in project.case_studies + project.pages:
+        if "fill in:" not in page.text.lower():
+            continue
+        for number, line in enumerate(page.text.splitlines(), 1):
+            match = PLACEHOLDER.search(line)
+            if match:
+                text = line[match.start():].rstrip("\"]' ")
+                out.append(problem("unfilled-template", page.path, number,
+                                   f"this line still holds the template's placeholder '{text}'",
+                                   "Replace the placeholder with the case study's own words "
+                                   "(in the front matter keep the field name; delete a '# Fill in' comment once done)"))
     return out

@@ -31,10 +31,24 @@ def field_line(page: SourcePage, name: str) -> int:
     return 1
 
 
+DATE_FIX = "Write a date that exists, in the form YYYY-MM-DD, for example 2026-11-28"
+
+
+def bad_date(error: dict) -> str | None:
+    """For a pydantic error about a date field: why the date is wrong, in
+    words (e.g. "'2026-13-01' is not a valid date (month value is outside
+    expected range of 1-12)"); None for any other error."""
+    if not error["type"].startswith(("date_", "datetime_")):
+        return None
+    reason = (error.get("ctx") or {}).get("error") or error["msg"]
+    return f"'{error.get('input')}' is not a valid date ({reason})"
+
+
 def schema_problems(page: SourcePage, model, what: str) -> list[Problem]:
     out = [
-        problem("front-matter", page.path, 1, message, "Fix the front matter between the two '---' lines")
-        for _, message in page.meta_error
+        problem("front-matter", page.path, field_line(page, name) if name else 1, message,
+                "Fix the front matter between the two '---' lines")
+        for name, message in page.meta_error
     ]
     if page.meta_error:
         return out
@@ -57,6 +71,9 @@ def schema_problems(page: SourcePage, model, what: str) -> list[Problem]:
                 allowed = ", ".join(model.model_fields)
                 out.append(problem("front-matter", page.path, field_line(page, name), f"the field '{name}' is not allowed",
                                    f"Remove it or correct the spelling (allowed: {allowed})"))
+            elif bad_date(error):
+                out.append(problem("front-matter", page.path, field_line(page, name),
+                                   f"the field '{name}' is invalid: {bad_date(error)}", DATE_FIX))
             else:
                 message = error["msg"].removeprefix("Value error, ")
                 out.append(problem("front-matter", page.path, field_line(page, name), f"the field '{name}' is invalid: {message}",

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from ..model import Changelog, PageMeta, Problem
 from ..project import Project
 from . import problem
-from .common import field_line, known_ids, schema_problems
+from .common import DATE_FIX, bad_date, field_line, known_ids, schema_problems
 
 
 KNOWN_MACROS = ("addresses", "case_study", "offence_table", "penalty_table")
@@ -67,8 +67,8 @@ def check_changelog(project: Project) -> list[Problem]:
     except ValidationError as exc:
         return [
             problem("changelog", source.path, source.lines.get(tuple(e["loc"]), source.lines.get(tuple(e["loc"][:-1]), 1)),
-                    f"'{'.'.join(str(p) for p in e['loc'])}': {e['msg']}",
-                    "Each entry needs a date (YYYY-MM-DD), a title, a summary and optionally pages")
+                    f"'{'.'.join(str(p) for p in e['loc'])}': {bad_date(e) or e['msg']}",
+                    DATE_FIX if bad_date(e) else "Each entry needs a date (YYYY-MM-DD), a title, a summary and optionally pages")
             for e in exc.errors()
         ]
     return []
