@@ -248,10 +248,17 @@ def load_law(root: Path) -> Law:
         try:
             setattr(law, attr, model.model_validate(source.data))
         except ValidationError as exc:
+            dates = {tuple(e["loc"])[:-1] for e in exc.errors() if e["type"].startswith(("date_", "datetime_"))}
             for error in exc.errors():
                 loc = tuple(error["loc"])
                 line = _line(source.lines, loc)
                 where = ".".join(str(p) for p in loc)
+                if loc[:-1] in dates and not error["type"].startswith(("date_", "datetime_")):
+                    continue  # the other branch of "a date or 'unverified'": the date message says it all
+                if error["type"].startswith(("date_", "datetime_")):  # e.g. 2026-13-01, kept as text by load.SafeLoader
+                    reason = (error.get("ctx") or {}).get("error") or error["msg"]
+                    law.errors.append((name, line, f"'{error.get('input')}' is not a real date ({reason}); write dates as YYYY-MM-DD"))
+                    continue
                 law.errors.append((name, line, f"'{where}' is invalid: {error['msg'].removeprefix('Value error, ')}"))
     return law
 
