@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import re
 
@@ -138,3 +139,96 @@ def accessibility_fixes(html: str) -> str:
     box its item's text as a label (axe: label)."""
     html = html.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search this guidance">')
     return TASK_ITEM.sub(_label_task, html)
+
+
+# ---------------------------------------------------------------------------
+# Tables that fit a phone (styled in docs/assets/stylesheets/guidance.css)
+# ---------------------------------------------------------------------------
+
+TABLE = re.compile(r"<table>(?P<body>.*?)</table>", re.S)
+HEADER_CELL = re.compile(r"<th\b[^>]*>(?P<text>.*?)</th>", re.S)
+ROW = re.compile(r"<tr>(?P<cells>.*?)</tr>", re.S)
+DATA_CELL = re.compile(r"<td\b")
+
+
+def _text(fragment: str) -> str:
+    """The plain text of an HTML fragment, for an attribute value."""
+    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split()).replace('"', "&quot;")
+
+
+def _label_table(match: re.Match) -> str:
+    body = match.group("body")
+    head, sep, rows = body.partition("</thead>")
+    labels = [_text(m.group("text")) for m in HEADER_CELL.finditer(head)]
+    if not sep or not any(labels):
+        return match.group(0)
+
+    def label_row(row: re.Match) -> str:
+        column = itertools.count()
+
+        def label_cell(cell: re.Match) -> str:
+            i = next(column)
+            label = labels[i] if i < len(labels) else ""
+            return f'<td data-label="{label}"' if label else cell.group(0)
+
+        return DATA_CELL.sub(label_cell, row.group(0))
+
+    return f"<table data-reflow>{head}{sep}{ROW.sub(label_row, rows)}</table>"
+
+
+def label_table_cells(html: str) -> str:
+    """Give each data cell of a Markdown table its column's header text as a
+    `data-label`, and mark the table `data-reflow`.
+
+    Input: a built page. Output: the same page, where on a phone each row can
+    be shown as a labelled block (guidance.css), so that no table needs
+    sideways scrolling and each value keeps its label. The markup stays a
+    real table, so screen readers still announce rows, columns and headers.
+    Tables without a header row are left alone."""
+    return TABLE.sub(_label_table, html)
+
+
+# Characters of text in one 360 by 740 pixel phone screen, and what a table
+# cell adds for its label and padding once tables reflow. Measured in
+# Chromium over the built chapters (December 2026): with the cell allowance,
+# 740 to 1,290 characters a screen, about 900 for most pages. The lower
+# figure used here errs towards giving a page the list.
+PHONE_SCREEN_CHARS = 850
+TABLE_CELL_CHARS = 40
+
+
+def phone_screens(html: str) -> float:
+    """Roughly how many phone screens a page's content fills.
+
+    Input: the HTML of a page's content. Output: (its text length plus
+    TABLE_CELL_CHARS per table cell) over PHONE_SCREEN_CHARS. An estimate,
+    checked against measured heights by tests/browser/test_phone.py; it
+    decides which chapters get an "On this page" list (overrides/main.html)."""
+    text = len(" ".join(re.sub(r"<[^>]+>", " ", html).split()))
+    return (text + TABLE_CELL_CHARS * html.count("<td")) / PHONE_SCREEN_CHARS
+
+
+# ---------------------------------------------------------------------------
+# Valid HTML (W3C Nu HTML checker): theme markup outside any template block
+# that this site can override
+# ---------------------------------------------------------------------------
+
+TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?) autocomplete="off"')
+TOC_TITLE_LABEL = re.compile(r'<label class="md-nav__title" for="__toc">(?P<inner>.*?)</label>', re.S)
+
+
+def valid_html_fixes(html: str) -> str:
+    """Remove the theme's markup errors that no override can reach.
+
+    - Material's base.html puts `autocomplete="off"` on its two checkbox
+      toggles (drawer and search), outside any block; the attribute is not
+      allowed on a checkbox.
+    - The table-of-contents title is a label for the `__toc` checkbox, which
+      the theme only writes for pages in the navigation. On other pages
+      (case studies, item pages, section indexes) the label points at
+      nothing, so it becomes a plain block with the same class.
+    Input and output: a built page."""
+    html = TOGGLE_AUTOCOMPLETE.sub(r"\1", html)
+    if 'id="__toc"' not in html:
+        html = TOC_TITLE_LABEL.sub(lambda m: f'<div class="md-nav__title">{m.group("inner")}</div>', html)
+    return html

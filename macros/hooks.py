@@ -250,14 +250,36 @@ def on_page_markdown(markdown, page, config, files):
         "last_reviewed": long_date(meta.last_reviewed),
         "review_due": long_date(meta.review_due),
         "review_due_iso": meta.review_due.isoformat(),
+        "law_as_at_short": short_date(meta.law_as_at),
+        "review_due_month": f"{short_month(meta.review_due)} {meta.review_due.year}",
         "owner": meta.owner,
         "delivers": delivers,
     }
     return markdown
 
 
+def on_page_content(html, page, config, files):
+    """Chapters longer than three phone screens get an "On this page" list."""
+    facts = page.meta.get("facts")
+    if facts is not None:
+        facts["contents_on_phone"] = exports.phone_screens(html) > 3
+    return html
+
+
 def long_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
+
+
+# Short month names in the GOV.UK style (for the one-line page facts on phones).
+SHORT_MONTHS = "Jan Feb Mar Apr May June July Aug Sept Oct Nov Dec".split()
+
+
+def short_month(value: dt.date) -> str:
+    return SHORT_MONTHS[value.month - 1]
+
+
+def short_date(value: dt.date) -> str:
+    return f"{value.day} {short_month(value)} {value.year}"
 
 
 _FINISHED: set[str] = set()  # pages finished in on_post_page during this build
@@ -267,7 +289,25 @@ def on_pre_build(config):
     _FINISHED.clear()
 
 
+_PLACES: dict[str, object] = {}  # page -> the menu entry highlighted while it renders
+
+
+def on_page_context(context, page, config, nav):
+    """A generated page that is not in the menu (a case study, an item page)
+    highlights the menu entry it is reached from (overrides/partials/nav-item.html)."""
+    place = render.nav_place(page.file.src_uri)
+    if place and page.parent is None:
+        entry = next((p for p in nav.pages if p.file.src_uri == place), None)
+        if entry is not None:
+            entry.active = True  # also opens its section in the drawer
+            _PLACES[page.file.src_uri] = entry
+    return context
+
+
 def on_post_page(output, page, config):
+    entry = _PLACES.pop(page.file.src_uri, None)
+    if entry is not None:
+        entry.active = False
     _FINISHED.add(os.path.abspath(page.file.abs_dest_path))
     if _SERVE_WARNINGS and not _SERVE_ERRORS:
         output = output.replace('<article class="md-content__inner md-typeset">',
@@ -291,8 +331,9 @@ def on_post_build(config):
 
 
 def _finish(html: str) -> str:
-    """Accessibility fixes, then the content security policy (last, so that
-    its hashes match the final inline scripts)."""
+    """Accessibility fixes, table labels for phones, valid-HTML fixes, then
+    the content security policy (last, so that its hashes match the final
+    inline scripts)."""
     extra = []
     shim = os.environ.get("GUIDANCE_SHIM")
     if shim:  # the offline copy: allow the shim's frame script by its hash
@@ -301,7 +342,8 @@ def _finish(html: str) -> str:
         worker = offline.worker_url(html)
         if worker:
             extra.append(offline.frame_script_hash(_read(shim), worker))
-    return exports.add_content_security_policy(exports.accessibility_fixes(html), extra)
+    html = exports.valid_html_fixes(exports.label_table_cells(exports.accessibility_fixes(html)))
+    return exports.add_content_security_policy(html, extra)
 
 
 @functools.lru_cache(maxsize=None)

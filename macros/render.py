@@ -41,6 +41,17 @@ def case_uri(case_id: str) -> str:
     return f"case-studies/{case_id.lower()}.md"
 
 
+def nav_place(uri: str) -> str | None:
+    """The menu entry that stands for a generated page not in the menu: the
+    case-study index for a case study, the register for an item page.
+    Input: a docs path. Output: a docs path, or None."""
+    if uri.startswith("case-studies/cs-"):
+        return CASE_INDEX_URI
+    if uri.startswith("recommendations/") and uri not in (REGISTER_URI, COVERAGE_URI):
+        return REGISTER_URI
+    return None
+
+
 def item_label(project: Project, item_id: str) -> str:
     return f"{item_id}: {project.items[item_id].title}"
 
@@ -55,11 +66,21 @@ def one_line(text: str) -> str:
 
 
 def addresses_line(project: Project, ids: list[str], page_uri: str) -> str:
-    links = ", ".join(
-        f"[{item_label(project, i)}]({rel(item_uri(i), page_uri)})" for i in ids
+    """The line under a heading that names the items a section delivers.
+
+    Input: checked item ids and the page being rendered. Output: a Markdown
+    paragraph of small tags ("R3"), each linking to its item page, with the
+    item's full title as the link's tooltip; a screen reader hears "This
+    section delivers" first. The full wording is on the item page and in the
+    register, which link back here. The line is kept out of the search index
+    (`data-search-exclude`), so excerpts start with the guidance itself."""
+    tags = " ".join(
+        f'[{i}]({rel(item_uri(i), page_uri)} "{item_label(project, i).replace(chr(34), chr(39))}")' for i in ids
     )
-    noun = "recommendation or finding" if len(ids) == 1 else "recommendations and findings"
-    return f"**This section delivers the {noun}:** {links}\n{{: .addresses }}"
+    return (
+        f'<span class="visually-hidden">This section delivers</span> {tags}\n'
+        "{: .addresses data-search-exclude }"
+    )
 
 
 def case_study_box(project: Project, case_id: str, page_uri: str) -> str:

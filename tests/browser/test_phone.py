@@ -1,0 +1,231 @@
+"""Reading on a phone at court, proved in Chromium at 360 px (issue 13):
+tables that reflow into labelled blocks and never scroll sideways, the
+coverage matrix with labelled ticks, one-line page facts, an "On this page"
+list on long chapters, a site name that is not cut off, and the menu place of
+generated pages. Desktop checks: body type size for "What you must do" and
+tables. Accessibility (axe) for the same pages is in test_pages.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, new_context
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def guidance_pages(built_site) -> list[str]:
+    """The guidance pages, as paths relative to the site root ('' is home)."""
+    data = json.loads((built_site / "pages.json").read_text())
+    return [p["url"].split("/stalking-harassment/", 1)[-1] for p in data["pages"]]
+
+
+@pytest.fixture(scope="module")
+def pages_with_tables(built_site) -> list[str]:
+    pages = []
+    for path in sorted(built_site.rglob("index.html")):
+        rel = path.parent.relative_to(built_site).as_posix()
+        if rel.startswith(("print", "assets")):
+            continue
+        if "<table data-reflow" in path.read_text(encoding="utf-8"):
+            pages.append("" if rel == "." else rel + "/")
+    assert len(pages) >= 15
+    return pages
+
+
+def open_page(browser, viewport, scheme="light"):
+    context = new_context(browser, viewport=viewport, color_scheme=scheme)
+    return context, context.new_page()
+
+
+def close(context, page):
+    assert page.evaluate("window.__cspViolations || []") == []
+    context.close()
+
+
+# Problems with the tables on the current page: sideways scrolling, a cell
+# outside its row or off the screen, a cell that does not show its label.
+TABLE_PROBLEMS = """() => {
+  const problems = [];
+  const width = window.innerWidth;
+  if (document.documentElement.scrollWidth > width) problems.push('page is ' + document.documentElement.scrollWidth + 'px wide');
+  for (const table of document.querySelectorAll('article table')) {
+    const name = table.querySelector('td') ? table.querySelector('td').textContent.trim().slice(0, 40) : '?';
+    for (const box of [table, table.closest('.md-typeset__scrollwrap'), table.closest('.md-typeset__table')]) {
+      if (box && box.scrollWidth > box.clientWidth + 1) problems.push('scrolls sideways: ' + name);
+    }
+    for (const row of table.querySelectorAll('tbody tr')) {
+      const r = row.getBoundingClientRect();
+      for (const cell of row.children) {
+        if (!cell.textContent.trim()) continue;
+        const c = cell.getBoundingClientRect();
+        if (c.left < 0 || c.right > width + 0.5 || c.top < r.top - 0.5 || c.bottom > r.bottom + 0.5)
+          problems.push('cell outside its row or the screen: ' + cell.textContent.trim().slice(0, 40));
+        const before = getComputedStyle(cell, '::before');
+        if (cell.dataset.label && (before.display === 'none' || !before.content.includes(cell.dataset.label)))
+          problems.push('label not shown: ' + cell.dataset.label + ' / ' + cell.textContent.trim().slice(0, 30));
+      }
+    }
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_table_scrolls_sideways_at_360px_and_every_cell_shows_its_label(browser, site_url, pages_with_tables, scheme):
+    context, page = open_page(browser, PHONE, scheme)
+    problems = []
+    for rel in pages_with_tables:
+        page.goto(site_url + rel)
+        problems += [f"{rel or 'home'}: {p}" for p in page.evaluate(TABLE_PROBLEMS)]
+    close(context, page)
+    assert problems == []
+
+
+def test_the_maximum_sentence_is_on_screen_with_its_offence(browser, site_url):
+    context, page = open_page(browser, PHONE)
+    page.goto(site_url + "offences/")
+    gaps = page.evaluate("""() => [...document.querySelectorAll('article table')]
+      .filter(t => [...t.querySelectorAll('th')].some(h => h.textContent.includes('maximum')))
+      .flatMap(t => [...t.querySelectorAll('tbody tr')].map(row => {
+        const offence = row.children[0].getBoundingClientRect();
+        const maximum = [...row.children].find(c => (c.dataset.label || '').includes('maximum')).getBoundingClientRect();
+        return [row.children[0].textContent.trim(), maximum.bottom - offence.top];
+      }))""")
+    close(context, page)
+    assert len(gaps) >= 8
+    far = [(name, round(gap)) for name, gap in gaps if gap > PHONE["height"] / 2]
+    assert far == [], "maximum more than half a screen below its offence"
+
+
+def test_reflowed_tables_are_still_tables_for_screen_readers(browser, site_url):
+    context, page = open_page(browser, PHONE)
+    page.goto(site_url + "offences/")
+    tree = page.locator("article table").first.aria_snapshot()
+    page.goto(site_url + "recommendations/coverage/")
+    matrix = page.locator("article .coverage-matrix table").first.aria_snapshot()
+    close(context, page)
+    assert tree.startswith("- table") and 'columnheader "Mode of trial and maximum"' in tree
+    # The visible labels are not read a second time: the cell's name is its text.
+    assert 'cell "Summary only; 6 months"' in tree
+    assert 'columnheader "R3"' in matrix and 'cell "✓"' in matrix
+
+
+def test_coverage_matrix_on_a_phone_lists_labelled_ticks(browser, site_url):
+    context, page = open_page(browser, PHONE)
+    page.goto(site_url + "recommendations/coverage/")
+    cells = page.evaluate("""() => [...document.querySelectorAll('.coverage-matrix tbody td:not(:first-child)')].map(td => {
+      const box = td.getBoundingClientRect();
+      return {text: td.textContent.trim(), label: td.dataset.label, width: box.width, right: box.right};
+    })""")
+    problems = page.evaluate(TABLE_PROBLEMS)
+    close(context, page)
+    assert problems == []
+    ticks = [c for c in cells if c["text"] == "✓"]
+    assert ticks and [c for c in ticks if not (c["label"] and c["width"] > 20 and c["right"] <= PHONE["width"])] == []
+    assert all(c["width"] <= 1 for c in cells if not c["text"])  # "no" is not drawn
+
+
+def test_page_facts_fit_one_line_on_a_phone_and_the_rest_is_a_tap_away(browser, site_url):
+    context, page = open_page(browser, PHONE)
+    page.goto(site_url + "pleas/")
+    assert not page.locator("dl.page-facts").is_visible()
+    summary = page.locator(".page-facts-phone summary")
+    assert summary.inner_text().strip().endswith("Law as at 28 Nov 2026 · Review due May 2027")
+    lines = summary.evaluate("""s => { const r = document.createRange(); r.selectNodeContents(s);
+      return new Set([...r.getClientRects()].filter(b => b.width > 1).map(b => Math.round(b.top))).size; }""")
+    assert lines == 1
+    owner = page.locator(".page-facts-phone dd", has_text="policy team")
+    assert not owner.is_visible()
+    summary.click()
+    assert owner.is_visible()
+    close(context, page)
+    context, page = open_page(browser, DESKTOP)
+    page.goto(site_url + "pleas/")
+    assert page.locator("dl.page-facts").is_visible() and not page.locator(".page-facts-phone").is_visible()
+    close(context, page)
+
+
+def test_long_chapters_open_with_an_on_this_page_list(browser, site_url, guidance_pages):
+    context, page = open_page(browser, PHONE)
+    wrong = []
+    for rel in guidance_pages:
+        page.goto(site_url + rel)
+        screens = page.evaluate("document.documentElement.scrollHeight") / PHONE["height"]
+        sections = page.locator("article h2").count()
+        shown = page.locator(".page-contents").is_visible()
+        # The list is decided at build time from an estimate (exports.phone_screens)
+        # that errs towards showing it: every page over 3.5 screens has it, and
+        # no page under two screens.
+        if screens > 3.5 and sections > 1 and not shown or screens < 2 and shown:
+            wrong.append(f"{rel or 'home'}: {screens:.1f} screens, list shown: {shown}")
+    assert wrong == []
+    page.goto(site_url + "protective-orders/")
+    page.locator(".page-contents summary").click()
+    link = page.locator(".page-contents a").nth(2)
+    target = link.get_attribute("href")
+    link.click()
+    assert page.url.endswith(target)
+    assert page.locator(target).evaluate("h => { const b = h.getBoundingClientRect(); return b.top >= 0 && b.top < innerHeight; }")
+    close(context, page)
+    context, page = open_page(browser, DESKTOP)
+    page.goto(site_url + "protective-orders/")
+    assert page.locator(".page-contents").count() == 1 and not page.locator(".page-contents").is_visible()
+    close(context, page)
+
+
+@pytest.mark.parametrize("rel", ["pleas/", "case-studies/cs-03/"])
+def test_site_name_is_not_cut_off_on_a_phone(browser, site_url, rel):
+    """The site name wraps onto two lines. (A long page title, shown in the
+    header once the reader scrolls, may end in an ellipsis: it is in full at
+    the top of the page.)"""
+    context, page = open_page(browser, PHONE)
+    page.goto(site_url + rel)
+    name = page.locator(".md-header__topic").first.locator(".md-ellipsis")
+    clipped = name.evaluate("e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1")
+    box = name.bounding_box()
+    text = name.inner_text().strip()
+    close(context, page)
+    assert text == "Stalking and harassment: guidance for prosecutors"
+    assert not clipped and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_generated_pages_highlight_their_place_in_the_menu(browser, site_url):
+    context, page = open_page(browser, DESKTOP)
+    for rel, entry in (("case-studies/cs-03/", "Case studies"), ("recommendations/r3/", "The register")):
+        page.goto(site_url + rel)
+        active = page.locator(".md-sidebar--primary a.md-nav__link--active")
+        assert active.count() == 1 and active.inner_text().strip() == entry
+        assert active.is_visible()
+        other = page.locator(".md-sidebar--primary a.md-nav__link", has_text="Glossary")
+        colour = "e => getComputedStyle(e).color"
+        assert active.evaluate(colour) != other.evaluate(colour), f"{entry} is not highlighted on {rel}"
+    close(context, page)
+
+
+def test_must_do_box_and_tables_use_the_body_type_size_on_desktop(browser, site_url):
+    context, page = open_page(browser, DESKTOP)
+    page.goto(site_url + "offences/")
+    size = "e => getComputedStyle(e).fontSize"
+    body = page.locator("article > p:not(.addresses)").first.evaluate(size)
+    must_do = page.locator("article .admonition.abstract li").first.evaluate(size)
+    cell = page.locator("article table td").first.evaluate(size)
+    tag = page.locator("article .addresses a").first.evaluate(size)
+    close(context, page)
+    assert must_do == body and cell == body, (body, must_do, cell)
+    assert float(tag[:-2]) < float(body[:-2])
+
+
+def test_traceability_tag_links_to_its_item(browser, site_url):
+    context, page = open_page(browser, PHONE)
+    page.goto(site_url + "pleas/")
+    tag = page.locator("article .addresses a", has_text="R3").first
+    assert tag.get_attribute("title").startswith("R3: ")
+    box = tag.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24  # WCAG 2.5.8 target size
+    tag.click()
+    page.wait_for_url("**/recommendations/r3/")
+    close(context, page)
