@@ -118,8 +118,13 @@ def test_short_dates_for_the_one_line_facts():
 
 
 def test_phone_facts_line_is_in_every_guidance_page(built_site):
-    summary = parse(built_site / "pleas" / "index.html").xpath('//details[@class="page-facts-phone"]/summary')[0]
-    assert " ".join(summary.text_content().split()) == "About this page: Law as at 28 Nov 2026 · Review due May 2027"
+    for source in PROJ.pages:
+        meta = PROJ.page_meta(source)
+        page = parse(built_site / exports._url(source.uri) / "index.html") if source.uri != "index.md" else parse(built_site / "index.html")
+        summary = page.xpath('//details[@class="page-facts-phone"]/summary')[0]
+        expected = (f"About this page: Law as at {short_date(meta.law_as_at)} · "
+                    f"Review due {short_month(meta.review_due)} {meta.review_due.year}")
+        assert " ".join(summary.text_content().split()) == expected, source.uri
 
 
 @pytest.mark.parametrize("uri, place", [
