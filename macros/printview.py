@@ -141,7 +141,11 @@ def _rewrite_link(a, chapter: Chapter, by_url: dict, titles: dict, print_url: st
         return
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith("/"):
-        return  # an external address (printed by the print style sheet), or root-relative
+        # An external address, printed after the link by the print style
+        # sheet, unless the link's text is the address already.
+        if " ".join(a.text_content().split()) in (href, href.split("://", 1)[-1]):
+            a.set("class", ((a.get("class") or "") + " print-bare").strip())
+        return
     resolved = urlsplit(urljoin(BASE + chapter.url, href))
     path = resolved.path.lstrip("/")
     target = by_url.get(path)
@@ -151,13 +155,17 @@ def _rewrite_link(a, chapter: Chapter, by_url: dict, titles: dict, print_url: st
         heading = titles.get((target.key, fragment)) if fragment else None
         title = target.title if heading is None else (
             heading if target is chapter else f"{target.title}: {heading}")
-        if " ".join(a.text_content().split()) != title:
+        if _plain(a.text_content()) != _plain(title):  # "the offences" needs no "(see 'The offences')"
             a.set("data-print-title", title)
         return
     relative = _relative(path, print_url)
     a.set("href", relative + (f"?{resolved.query}" if resolved.query else "") + (f"#{resolved.fragment}" if resolved.fragment else ""))
     if site_url:
         a.set("data-print-href", site_url.rstrip("/") + "/" + path + (f"#{resolved.fragment}" if resolved.fragment else ""))
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"^the ", "", " ".join(text.split()).lower())
 
 
 def _escape(text: str) -> str:
