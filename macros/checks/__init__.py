@@ -75,7 +75,7 @@ def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
 # The modules import problem() from here, so they are imported after it.
 from .case_studies import check_case_studies, check_personal_data, check_unfilled_template  # noqa: E402
 from .html_safety import check_html  # noqa: E402
-from .law import check_citations, check_law_data  # noqa: E402
+from .law import check_case_study_offences, check_citations, check_law_data  # noqa: E402
 from .links import check_links  # noqa: E402
 from .prose import check_abbreviations, check_sentences  # noqa: E402
 from .register import (  # noqa: E402
@@ -109,4 +109,5 @@ def run_all(project: Project, today: dt.date) -> list[Problem]:
     out += check_sentences(project)
     out += check_law_data(project)
     out += check_citations(project)
+    out += check_case_study_offences(project)
     return sorted(out, key=lambda p: (p.severity != "error", p.location.path, p.location.line, p.code))

@@ -15,7 +15,7 @@ import re
 
 from .. import render
 from ..citations import findings_for
-from ..law import label
+from ..law import Citation, label
 from ..model import Problem, SourcePage
 from ..project import Project
 from . import problem
@@ -90,6 +90,40 @@ def check_citations(project: Project) -> list[Problem]:
                     f"'{finding.raw}' cites {act.title}{how}, {label(key)}, which is not in provisions.yml{hint}",
                     "Correct the citation, or name the right Act before it; if it is right, add the provision to provisions.yml, checked on legislation.gov.uk",
                 ))
+    return out
+
+
+def check_case_study_offences(project: Project) -> list[Problem]:
+    """Each entry of a case study's `offences:` names an Act and a section
+    that is in provisions.yml, for example "PHA 1997 s.4A(1)(b)(ii)"."""
+    law = project.law
+    if law.errors:
+        return []
+    out = []
+    for page in project.case_studies:
+        offences = page.meta.get("offences") if isinstance(page.meta, dict) else None
+        if not isinstance(offences, list):
+            continue  # the front-matter check reports it
+        line = _field_line(page, "offences")
+        for entry in offences:
+            events, _ = law.scan(str(entry), None, None)
+            found = [e for e in events if isinstance(e, Citation)]
+            if not found or any(c.act is None for c in found):
+                out.append(problem(
+                    "unresolved-citation", page.path, line,
+                    f"the offence '{entry}' does not name an Act and a section that the site knows",
+                    "Write it as the Act and the section, for example 'PHA 1997 s.4A(1)(b)(ii)'",
+                ))
+                continue
+            for citation in found:
+                for item in law.unknown_items(citation):
+                    near = law.suggest(citation.act, item.key)
+                    hint = f" (did you mean {' or '.join(label(k) for k in near)}?)" if near else ""
+                    out.append(problem(
+                        "unknown-provision", page.path, line,
+                        f"the offence '{entry}' cites {law.acts[citation.act].title}, {label(item.key)}, which is not in provisions.yml{hint}",
+                        "Correct the citation; if it is right, add the provision to provisions.yml, checked on legislation.gov.uk",
+                    ))
     return out
 
 
