@@ -60,6 +60,17 @@ def on_startup(command, dirty):
         os.environ[serve.FLAG] = "1"
 
 
+def on_serve(server, config, builder):
+    """Let each served page's content security policy allow the reload script
+    that `mkdocs serve` appends to it (macros/serve.py). This wraps a private
+    method of MkDocs 1.6's LiveReloadServer; if it is missing, pages still
+    work but do not reload by themselves."""
+    inject = getattr(server, "_inject_js_into_html", None)
+    if inject is not None:
+        server._inject_js_into_html = lambda content, epoch: serve.allow_livereload(inject(content, epoch))
+    return server
+
+
 _SERVE_ERRORS: list = []  # under serve: the errors shown instead of every page
 _SERVE_WARNINGS: list[str] = []  # under serve: build warnings shown on every page
 

@@ -14,6 +14,8 @@ Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import os
 
@@ -53,3 +55,18 @@ def warnings_banner(messages: list[str]) -> str:
         '<p class="admonition-title">The build reported problems: `make build` would fail</p>'
         f"<ul>{items}</ul></div>"
     )
+
+
+def allow_livereload(page: bytes) -> bytes:
+    """Let the page's content security policy run the reload script that
+    `mkdocs serve` appends to every page it serves (an inline script that
+    differs on every request, so no build-time hash can allow it): add that
+    script's own hash to script-src. Without it the browser blocks the script
+    and a page never reloads after a save. Pages without a policy, or without
+    an appended script, are returned unchanged."""
+    end = page.rfind(b"</script>")
+    start = page.rfind(b"<script>", 0, end)
+    if start == -1 or end == -1 or b"livereload" not in page[start:end]:
+        return page
+    digest = base64.b64encode(hashlib.sha256(page[start + len(b"<script>"):end]).digest())
+    return page.replace(b"script-src 'self'", b"script-src 'self' 'sha256-" + digest + b"'", 1)
