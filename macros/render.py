@@ -179,6 +179,10 @@ def item_page(project: Project, item_id: str) -> str:
 
 
 def coverage_page(project: Project) -> str:
+    """The coverage matrix page (Markdown): per item, the count of sections,
+    pages and case studies; then pages and case studies against items.
+    Its tables sit in `.coverage-matrix` blocks, which guidance.css lays out
+    as compact columns on wide screens and as labelled chips on a phone."""
     uri = COVERAGE_URI
     ids = list(project.items)
     out = [
@@ -188,6 +192,8 @@ def coverage_page(project: Project) -> str:
         "The first table counts the sections and case studies for each item.",
         "The second shows which pages deliver which items.\n",
         "## Items and where they are delivered\n",
+        '<div class="coverage-matrix" markdown>',
+        "",
         "| Item | Sections | Pages | Case studies | Status |",
         "|---|---|---|---|---|",
     ]
@@ -199,7 +205,7 @@ def coverage_page(project: Project) -> str:
         out.append(
             f"| [{item_id}]({rel(item_uri(item_id), uri)}) | {len(refs)} | {len(pages)} | {len(studies)} | {status} |"
         )
-    out += ["", "## Pages against items\n", "A tick means at least one section of the page delivers the item.\n"]
+    out += ["", "</div>", "", "## Pages against items\n", "A tick means at least one section of the page delivers the item.\n"]
     out += ['<div class="coverage-matrix" markdown>', ""]
     out.append("| Page | " + " | ".join(ids) + " |")
     out.append("|---|" + "---|" * len(ids))
