@@ -1,62 +1,44 @@
-"""The macros module for mkdocs-macros: thin wrappers over the project index.
+"""The guidance macros: what a macro call on a page stands for.
 
-Pages call them with the site's delimiters, for example
+Pages call them on a line of their own, with the site's delimiters:
     {{< addresses("R3@3d0885", "F3@7b474e") >}}
     {{< case_study("CS-05") >}}
-All the work happens in project.py (the index) and render.py (the Markdown).
+    {{< offence_table("stalking") >}}     (the offences of a table in provisions.yml)
+    {{< penalty_table("stalking") >}}     (mode of trial and maxima only)
+The Markdown pipeline (pipeline.py) finds the calls where the parser finds
+blocks, so never inside code, and parses the Markdown returned here in place of
+the call, at the call's indentation (inside an admonition, a `???` collapsible,
+a list or a tab). All the work happens in project.py (the index) and render.py
+(the Markdown).
 """
 
 from __future__ import annotations
 
-from . import project as project_index
 from . import render
 
 
-class MacroError(Exception):
-    """Raised for a bad call; mkdocs-macros then fails the build (on_error_fail)."""
+def expand(project, name: str, args: list[str], page_uri: str) -> str:
+    """The Markdown for one call on the page `page_uri` (a docs path).
 
-
-def define_env(env):
-    root = env.project_dir
-
-    def current():
-        return project_index.current(root)
-
-    def page_uri() -> str:
-        return env.page.file.src_uri
-
-    @env.macro
-    def addresses(*ids: str) -> str:
-        """A visible line linking each register item that this section delivers."""
-        project = current()
-        names = [i.partition("@")[0] for i in ids]
-        unknown = [n for n in names if n not in project.items]
-        if not names or unknown:
-            raise MacroError(f"{page_uri()}: addresses() names unknown items {unknown} (run `make check`)")
-        return render.addresses_line(project, names, page_uri())
-
-    @env.macro
-    def case_study(case_id: str) -> str:
-        """A summary box that links to the full case study."""
-        project = current()
-        if case_id not in project.case_study_ids:
-            raise MacroError(f"{page_uri()}: case_study('{case_id}') does not exist (run `make check`)")
-        return render.case_study_box(project, case_id, page_uri())
-
-    @env.macro
-    def offence_table(table: str) -> str:
-        """The offences that provisions.yml lists in one table, with mode of
-        trial and maxima: the only place the guidance states a maximum."""
-        project = current()
-        if table not in render.offence_tables(project):
-            raise MacroError(f"{page_uri()}: offence_table('{table}') names no table in provisions.yml (run `make check`)")
-        return render.offence_table(project, table)
-
-    @env.macro
-    def penalty_table(*tables: str) -> str:
-        """Mode of trial and maxima only, for the offences in the named tables."""
-        project = current()
-        unknown = [t for t in tables if t not in render.offence_tables(project)]
-        if not tables or unknown:
-            raise MacroError(f"{page_uri()}: penalty_table() names unknown tables {unknown} (run `make check`)")
-        return render.penalty_table(project, list(tables))
+    Raises ValueError for an unknown macro, item or case study; the checks
+    report those calls with file, line and fix, and stop the build."""
+    if name == "addresses":
+        ids = [a.partition("@")[0] for a in args]
+        unknown = [i for i in ids if i not in project.items]
+        if not ids or unknown:
+            raise ValueError(f"addresses() names unknown items {unknown}")
+        return render.addresses_line(project, ids, page_uri)
+    if name == "case_study":
+        if len(args) != 1 or args[0] not in project.case_study_ids:
+            raise ValueError(f"case_study{tuple(args)} does not exist")
+        return render.case_study_box(project, args[0], page_uri)
+    if name == "offence_table":
+        if len(args) != 1 or args[0] not in render.offence_tables(project):
+            raise ValueError(f"offence_table{tuple(args)} names no table in provisions.yml")
+        return render.offence_table(project, args[0])
+    if name == "penalty_table":
+        unknown = [t for t in args if t not in render.offence_tables(project)]
+        if not args or unknown:
+            raise ValueError(f"penalty_table() names unknown tables {unknown}")
+        return render.penalty_table(project, list(args))
+    raise ValueError(f"there is no macro called '{name}'")

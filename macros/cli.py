@@ -1,4 +1,9 @@
-"""`make check`: run every check without building the site.
+"""`make check`: run every check without writing the site.
+
+It runs the build's own reading stage in-process (stage.check_site): MkDocs
+loads mkdocs.yml, the hooks check the sources and the navigation, and every
+page is parsed once by the same pipeline the build uses. So a green check
+means a green build.
 
     python -m macros.cli check [--today YYYY-MM-DD] [--root PATH]
 
@@ -14,8 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import checks
-from .project import load_project
+from . import stage
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,14 +37,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {path}")
         return 0
     started = time.perf_counter()
-    project = load_project(args.root)
-    problems = checks.run_all(project, args.today)
+    problems, project = stage.check_site(args.root, args.today)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     for p in problems:
         prefix = "warning: " if p.severity == "warning" else ""
         print(f"{prefix}{p}")
     took = time.perf_counter() - started
+    if project is None:
+        print(f"checked in {took:.1f} s: {len(errors)} error(s).", file=sys.stderr)
+        return 1
     summary = (
         f"{len(project.pages)} pages, {len(project.case_studies)} case studies, "
         f"{len(project.references)} traced sections checked in {took:.1f} s: "

@@ -44,7 +44,7 @@ def _forget_changed_code(package: str = "macros") -> None:
 
 _forget_changed_code()
 
-from macros import checks, citations, exports, load, printview, project as project_index, render, serve  # noqa: E402
+from macros import citations, exports, printview, project as project_index, render, serve, stage  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.guidance")
 GUIDANCE_SEARCH_BOOST = 3
@@ -85,19 +85,7 @@ def on_config(config):
     _add_citation_links(config)
     if serve.serving():
         return _serve_config(config)
-    project = project_index.refresh(Path(config.config_file_path).parent)
-    problems = checks.run_all(project, dt.date.today())
-    errors = [p for p in problems if p.severity == "error"]
-    for p in problems:
-        if p.severity == "warning":
-            log.info(str(p))  # overdue reviews must not block an unrelated fix
-    if errors:
-        for p in errors:
-            log.error(str(p))
-        raise PluginError(
-            f"{len(errors)} problem(s) in the guidance sources, listed above. "
-            "Each line gives the file and line, the problem and the fix. Run `make check` to see them again."
-        )
+    _stage(stage.on_config, config)
     return config
 
 
@@ -108,6 +96,14 @@ def _add_citation_links(config):
     if not any(isinstance(e, citations.CitationExtension) for e in config.markdown_extensions):
         root = Path(config.config_file_path).parent
         config.markdown_extensions.append(citations.CitationExtension(root=str(root)))
+
+
+def _stage(function, *args):
+    """Run a checking stage of stage.py; stop the build on its errors."""
+    try:
+        return function(*args)
+    except stage.CheckFailed as exc:
+        raise PluginError(str(exc)) from None
 
 
 def _serve_config(config):
@@ -121,19 +117,13 @@ def _serve_config(config):
     _SERVE_ERRORS.clear()
     _SERVE_WARNINGS.clear()
     try:
-        project = project_index.refresh(Path(config.config_file_path).parent)
-        problems = checks.run_all(project, dt.date.today())
+        problems = stage.on_config(config, fail=False).problems
     except Exception as exc:  # a fault in the project's own code: show it, do not hang
         from macros.model import Location, Problem
 
         problems = [Problem("internal-error", Location(config.config_file_path, 1), f"the checks failed: {exc!r}",
                             "Run `make check` to see the traceback, and report it")]
     _SERVE_ERRORS.extend(p for p in problems if p.severity == "error")
-    for p in problems:
-        log.warning(str(p)) if p.severity == "error" else log.info(str(p))
-    macros_plugin = config.plugins.get("macros")
-    if macros_plugin is not None:
-        macros_plugin.config["on_error_fail"] = False
     if not any(isinstance(h, _WarningCollector) for h in logging.getLogger("mkdocs").handlers):
         logging.getLogger("mkdocs").addHandler(_WarningCollector())
     return config
@@ -187,20 +177,40 @@ def on_files(files, config):
         return files
     for uri, content in render.generated_pages(project, chapters).items():
         files.append(File.generated(config, uri, content=content))
-    # Machine-readable exports, as files so that pages can link to them.
-    files.append(File.generated(config, "traceability.json", content=exports.dumps(exports.traceability(project))))
-    files.append(File.generated(config, "pages.json", content=exports.dumps(exports.review_feed(project, config.site_url or ""))))
+    # Machine-readable exports, as files so that pages can link to them
+    # (finished in on_env, once the pages have been parsed).
+    for name, content in _exports(project, config).items():
+        files.append(File.generated(config, name, content=content))
     return files
+
+
+def _exports(project, config) -> dict[str, str]:
+    return {
+        "traceability.json": exports.dumps(exports.traceability(project)),
+        "pages.json": exports.dumps(exports.review_feed(project, config.site_url or "")),
+    }
+
+
+def on_nav(nav, config, files):
+    """Every guidance page must be in the navigation."""
+    if not _SERVE_ERRORS:
+        _stage(stage.on_nav, nav, files)
+    return nav
 
 
 _PRINT_ORDER: list[str] = []  # the chapters of the print view, in reading order
 
 
 def on_env(env, config, files):
-    """Fill the whole-guidance print view with the chapters as rendered.
-
-    MkDocs renders every page's Markdown before on_env and writes no page
-    until after it, so each chapter's `page.content` is final here."""
+    """Every page has been parsed, once, and nothing is written yet: check
+    what the parse found (stage.py), finish the exports that depend on it,
+    and fill the whole-guidance print view with the chapters as rendered."""
+    if not _SERVE_ERRORS:
+        _stage(stage.on_env, files)
+        for name, content in _exports(_project(config), config).items():
+            found = files.get_file_from_path(name)
+            if found is not None:
+                found.content_string = content
     print_file = files.get_file_from_path(render.PRINT_URI)
     if _SERVE_ERRORS or print_file is None or print_file.page is None or print_file.page.content is None:
         return env
@@ -231,17 +241,15 @@ def _nav_order(nav) -> list[str]:
     return out
 
 
-@event_priority(100)  # before mkdocs-macros, which reads render_macros
+@event_priority(100)
 def on_page_markdown(markdown, page, config, files):
-    """Give the template the facts it shows about a page (overrides/main.html).
-
-    Pages without a macro call skip the macros plugin's Jinja pass: it is
-    most of the cost of the macros, and such a page has nothing to render."""
+    """Tell the pipeline which page it parses next (generated pages get their
+    final content here, once the guidance pages they index are parsed), and
+    give the template the facts it shows about a page (overrides/main.html)."""
     if _SERVE_ERRORS:
-        page.meta["render_macros"] = False
+        stage.quiet()
         return markdown
-    if not (load.MACRO_START in markdown or "{%<" in markdown) and "render_macros" not in page.meta:
-        page.meta["render_macros"] = False
+    markdown = stage.on_page_markdown(markdown, page)
     project = _project(config)
     source = next((p for p in project.pages if p.uri == page.file.src_uri), None)
     law_source = source or next((p for p in project.case_studies if p.uri == page.file.src_uri), None)

@@ -1,19 +1,18 @@
 """Loaders: read the register, the guidance pages and the case studies.
 
 They only read and record what they find (with line numbers). Judging it is
-the job of macros/checks. Nothing here imports MkDocs.
+the job of macros/checks. Nothing here parses Markdown: the headings, links,
+macro calls and raw HTML of a page come from the parse that renders it
+(pipeline.py). Nothing here imports MkDocs.
 """
 
 from __future__ import annotations
 
-import ast
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from markdown.extensions.toc import slugify, unique
 
 # libyaml's parser when PyYAML has it (the wheels do): several times faster.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -35,25 +34,10 @@ def _timestamp_or_text(loader, node):
 
 SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
-from .model import Heading, Link, MacroCall, SourcePage
+from .model import SourcePage
 
-# Jinja delimiters chosen so that legal text can never trigger a macro by
-# accident: "{{", "{%" and "{#" (attribute lists) all stay literal. Keep in
-# step with the `macros:` block of mkdocs.yml.
-MACRO_START, MACRO_END = "{{<", ">}}"
-MACRO = re.compile(r"\{\{<\s*(?P<expr>.*?)\s*>\}\}")
-# The same macros written with ordinary Jinja braces would be shown to readers
-# as raw text, so the checks look for them.
-OLD_STYLE_MACRO = re.compile(r"\{\{-?\s*(?P<name>addresses|case_study)\s*\(")
-
+# Fences, for the print view until it is built from the rendered chapters.
 FENCE = re.compile(r"^\s*(```|~~~)")
-ATX = re.compile(r"^(#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
-ATTR_ID = re.compile(r"\s*\{[^}]*#(?P<id>[\w-]+)[^}]*\}\s*$")
-ATTR_LIST = re.compile(r"\s*\{:?[^}]*\}\s*$")
-CODE_SPAN = re.compile(r"`+[^`]*`+")
-INLINE_LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>\S+?)>?(?:\s+\"[^\"]*\")?\s*$")
-HTML_URL = re.compile(r"\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']", re.I)
 
 
 @dataclass
@@ -111,73 +95,6 @@ def load_register(root: Path, name: str = "recommendations.yml") -> RegisterSour
     return RegisterSource(name, data, yaml_lines(text))
 
 
-def heading_anchor(text: str, seen: set[str]) -> tuple[str, str]:
-    """Return (plain title, anchor) the way MkDocs' toc extension makes them."""
-    explicit = ATTR_ID.search(text)
-    text = ATTR_LIST.sub("", text)
-    plain = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links -> their text
-    plain = re.sub(r"[*_`]", "", plain)
-    plain = html.unescape(re.sub(r"<[^>]+>", "", plain)).strip()
-    if explicit:
-        anchor = explicit.group("id")
-        seen.add(anchor)
-        return plain, anchor
-    return plain, unique(slugify(plain, "-"), seen)
-
-
-def parse_call(expr: str) -> tuple[str, list[str], str | None]:
-    """Parse `name("A", "B")`. Only string arguments are allowed."""
-    try:
-        node = ast.parse(expr, mode="eval").body
-    except SyntaxError:
-        return "", [], "it is not a valid macro call"
-    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
-        return "", [], "it is not a call such as addresses(\"R1@abc123\")"
-    if node.keywords or not all(
-        isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args
-    ):
-        return node.func.id, [], "every argument must be a quoted id, for example \"R3@3d0885\""
-    return node.func.id, [a.value for a in node.args], None
-
-
-def scan(page: SourcePage, body: str) -> None:
-    """Fill in the headings, macro calls and links of a page from its body."""
-    seen: set[str] = set()
-    fenced = None
-    for offset, line in enumerate(body.splitlines()):
-        number = page.body_start + offset
-        fence = FENCE.match(line)
-        if fence:
-            if fenced is None:
-                fenced = fence.group(1)
-            elif fence.group(1) == fenced:
-                fenced = None
-            continue
-        if fenced:
-            continue
-        # Each pattern runs only on lines with the character it needs: most
-        # lines are plain prose, and this keeps a build's fixed cost low.
-        if line.startswith("#"):
-            heading = ATX.match(line)
-            if heading:
-                title, anchor = heading_anchor(heading.group("text"), seen)
-                page.headings.append(Heading(len(heading.group(1)), title, anchor, number))
-        if "{{" in line:
-            for match in MACRO.finditer(line):
-                name, args, error = parse_call(match.group("expr"))
-                page.calls.append(MacroCall(name, args, number, match.group(0), error))
-            for match in OLD_STYLE_MACRO.finditer(line):
-                page.calls.append(
-                    MacroCall(match.group("name"), [], number, match.group(0), "old-delimiters")
-                )
-            line = MACRO.sub("", line)
-        if "](" in line or "]:" in line or "=" in line:
-            without_code = CODE_SPAN.sub("", line) if "`" in line else line
-            for pattern in (INLINE_LINK, REF_DEF, HTML_URL):
-                for match in pattern.finditer(without_code):
-                    page.links.append(Link(match.group("target"), number))
-
-
 def load_page(path: Path, rel: str, uri: str) -> SourcePage:
     text = path.read_text(encoding="utf-8")
     return parse_page(text, rel, uri)
@@ -201,9 +118,7 @@ def parse_page(text: str, rel: str, uri: str) -> SourcePage:
             lines = front.splitlines()
             key = re.match(r"^([\w-]+)\s*:", lines[mark.line]) if mark and mark.line < len(lines) else None
             errors.append((key.group(1) if key else "", f"the front matter is not valid YAML ({getattr(exc, 'problem', exc)})"))
-    page = SourcePage(rel, uri, text, meta, start, meta_error=errors, front=front)
-    scan(page, body)
-    return page
+    return SourcePage(rel, uri, text, meta, start, meta_error=errors, front=front)
 
 
 def source_files(root: Path, folder: str) -> list[Path]:

@@ -291,6 +291,7 @@ class SourcePage:
     links: list[Link] = field(default_factory=list)
     meta_error: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
     front: str = ""  # the raw front matter, for the line numbers of fields
+    facts: object = None  # pipeline.PageFacts from the parse that rendered it (headings, links, calls above come from it)
 
     @property
     def title(self) -> str:

@@ -44,6 +44,7 @@ class Project:
     references: list[Reference] = field(default_factory=list)
     uses: list[Use] = field(default_factory=list)
     law: Law = field(default_factory=Law)  # provisions.yml and cases.yml
+    facts: dict = field(default_factory=dict)  # uri -> pipeline.PageFacts, once the pages are parsed
 
     # ---- lookups (computed once: the project does not change after loading)
     @cached_property
@@ -100,6 +101,19 @@ class Project:
         ids = {r.item for r in self.references if r.page == uri}
         return [i for i in self.items if i in ids]
 
+    def attach(self, facts: dict) -> None:
+        """Take the headings, links and macro calls of each source from the
+        parse that rendered it ({uri: pipeline.PageFacts}), then index them.
+        Facts of generated pages are kept in `self.facts` for the link checks."""
+        self.facts = dict(facts)
+        for page in self.pages + self.case_studies:
+            found = facts.get(page.uri)
+            if found is not None:
+                page.facts = found
+                page.headings, page.calls, page.links = found.headings, found.calls, found.links
+        self.index()
+        self.__dict__.pop("_reference_pages", None)  # generated pages depend on the index
+
     def index(self) -> None:
         """Build references and uses from the parsed pages (once)."""
         self.references, self.uses = [], []
@@ -155,7 +169,20 @@ def load_abbreviations(root: Path) -> tuple[dict[str, str], dict[str, int]]:
     return terms, lines
 
 
-def load_project(root: Path | str) -> Project:
+def load_project(root: Path | str, parse: bool = True) -> Project:
+    """Read the sources of the project at `root`.
+
+    With parse=True (the default) every page is then parsed once by MkDocs'
+    own reading stage and our Markdown pipeline (stage.check_site), so the
+    headings, links, macro calls and traceability are filled in. The build
+    passes parse=False: MkDocs parses the pages itself, and the hooks attach
+    what the parse found."""
+    if parse:
+        from .stage import check_site
+
+        project = check_site(root)[1]
+        if project is not None:
+            return project
     root = Path(root)
     source = load.load_register(root)
     register, errors = None, []
@@ -215,7 +242,7 @@ def refresh(root: Path | str) -> Project:
     signature = _signature(root)
     cached = _CACHE.get(root)
     if cached is None or cached[0] != signature:
-        cached = (signature, load_project(root))
+        cached = (signature, load_project(root, parse=False))
         _CACHE[root] = cached
         _LAST.clear()
     return cached[1]

@@ -84,24 +84,18 @@ def addresses_line(project: Project, ids: list[str], page_uri: str) -> str:
 
 
 def case_study_box(project: Project, case_id: str, page_uri: str) -> str:
+    """A summary box (an admonition, so Markdown) linking to the full case study.
+    The Markdown pipeline marks it data-search-exclude."""
     page, meta = project.case_study_ids[case_id]
     illustrates = ", ".join(f"[{i}]({rel(item_uri(i), page_uri)})" for i in meta.illustrates)
-    return "\n".join(
-        [
-            f'<div class="admonition example case-study-box" data-search-exclude markdown>',
-            f'<p class="admonition-title">Case study {meta.id}: {meta.title}</p>',
-            "",
-            one_line(meta.summary),
-            "",
-            f"**Outcome:** {one_line(meta.outcome)}",
-            "",
-            f"**Illustrates:** {illustrates}",
-            "",
-            f"[Read case study {meta.id} in full]({rel(case_uri(meta.id), page_uri)})",
-            "",
-            "</div>",
-        ]
-    )
+    body = [
+        one_line(meta.summary),
+        f"**Outcome:** {one_line(meta.outcome)}",
+        f"**Illustrates:** {illustrates}",
+        f"[Read case study {meta.id} in full]({rel(case_uri(meta.id), page_uri)})",
+    ]
+    title = one_line(f"Case study {meta.id}: {meta.title}")
+    return f'!!! example case-study-box "{title}"\n\n' + "\n\n".join("    " + b for b in body) + "\n"
 
 
 # ---------------------------------------------------------------------------

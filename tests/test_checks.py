@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from macros import checks
+from macros import checks, stage
 from macros.project import load_project
 from tests.sites import BROKEN, assemble, build
 
@@ -27,7 +27,8 @@ def code_of(fixture: str) -> str:
 
 
 def problems_of(site):
-    return [str(p) for p in checks.run_all(load_project(site), TODAY)]
+    """What `make check` reports: MkDocs' reading stage, run in-process."""
+    return [str(p) for p in stage.check_site(site, TODAY)[0]]
 
 
 def test_clean_fixture_has_no_problems(tmp_path):
@@ -89,15 +90,60 @@ def test_literal_braces_render_as_text(tmp_path):
     assert "{{ braces }}" in html and "{% percent signs %}" in html and "{# hashes #}" in html
 
 
-def test_a_failing_macro_stops_the_build(tmp_path):
-    """Even if a bad call slipped past the checks, the macro itself fails closed."""
+MACROS_AS_MARKDOWN = """
+
+## Showing editors the syntax
+
+```text
+{{< case_study("CS-99") >}}
+```
+
+Inline code shows a call too: `{{< addresses("R9@000000") >}}`.
+
+    {{< case_study("CS-98") >}}
+
+## A case study where blocks can stand
+
+??? example "How this was handled"
+
+    {{< case_study("CS-01") >}}
+
+!!! note "Inside an admonition, in a list"
+
+    - The case study follows.
+
+        {{< case_study("CS-02") >}}
+
+After the boxes.
+"""
+
+
+def test_macros_behave_like_markdown(tmp_path):
+    """A call in code (fenced, inline, indented) is published literally and is
+    not a call; a case study nests inside a collapsible, an admonition and a
+    list item, with the text after it back at the top level."""
+    from lxml import html as lxml_html
+
     site = assemble(tmp_path / "site")
-    (site / "mkdocs.yml").write_text((site / "mkdocs.yml").read_text().replace("hooks:\n  - macros/hooks.py\n", ""))
     index = site / "docs" / "index.md"
-    index.write_text(index.read_text() + '\n{{< case_study("CS-99") >}}\n')
+    index.write_text(index.read_text() + MACROS_AS_MARKDOWN)
+    assert problems_of(site) == []
     result = build(site, tmp_path / "out")
-    assert result.returncode != 0
-    assert "CS-99" in result.stderr + result.stdout
+    assert result.returncode == 0, result.stderr
+    tree = lxml_html.parse(str(tmp_path / "out" / "index.html"))
+    code = " ".join(tree.xpath("//article//code//text()") + tree.xpath("//article//pre//text()"))
+    assert '{{< case_study("CS-99") >}}' in code
+    assert '{{< addresses("R9@000000") >}}' in code
+    assert '{{< case_study("CS-98") >}}' in code
+    details = tree.xpath("//article//details")[0]
+    assert details.xpath(".//div[contains(@class, 'case-study-box')]"), "the case study is inside the collapsible"
+    assert "CS-01" in details.text_content()
+    nested = tree.xpath("//article//div[contains(@class, 'note')]//li//div[contains(@class, 'case-study-box')]")
+    assert nested and "CS-02" in nested[0].text_content()
+    assert nested[0].get("data-search-exclude") is not None
+    after = tree.xpath("//article/p[normalize-space()='After the boxes.']")
+    assert after, "the paragraph after the boxes is back at the top level"
+    assert "{{<" not in " ".join(tree.xpath("//article//p//text()[not(ancestor::code)]"))
 
 
 def test_rewording_r3_lists_every_section_that_addresses_it(tmp_path):
@@ -109,8 +155,10 @@ def test_rewording_r3_lists_every_section_that_addresses_it(tmp_path):
 
     for name in ("docs", "case_studies", "includes"):
         shutil.copytree(PROJECT / name, tmp_path / name)
-    for name in ("recommendations.yml", "whats-new.yml"):
+    for name in ("recommendations.yml", "whats-new.yml", "mkdocs.yml"):
         shutil.copy(PROJECT / name, tmp_path / name)
+    for name in ("macros", "overrides"):
+        (tmp_path / name).symlink_to(PROJECT / name)
     register = tmp_path / "recommendations.yml"
     original = register.read_text()
     assert "Reinforce and restate the guidance" in original

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import render
 from ..model import Location, Problem
 from ..project import Project
 
@@ -44,6 +43,9 @@ CODES: dict[str, str] = {
     "unknown-theme": "A case study uses a theme that is not in the register's theme list.",
     "broken-link": "A link points to a page that does not exist.",
     "broken-anchor": "A link points to a heading that does not exist on the target page.",
+    "unstable-anchor": "A link points to an id numbered automatically (_1) because two headings share their text.",
+    "not-in-nav": "A guidance page is not in the navigation in mkdocs.yml.",
+    "build-warning": "MkDocs warned while reading the pages; the strict build stops on any warning.",
     "insecure-link": "An external link uses http instead of https.",
     "personal-data": "A case study contains something that looks like personal data.",
     "unfilled-template": "A line still holds the case-study template's placeholder text ('Fill in: ...').",
@@ -73,7 +75,7 @@ def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
 
 
 # The modules import problem() from here, so they are imported after it.
-from .case_studies import check_case_studies, check_personal_data, check_unfilled_template  # noqa: E402
+from .case_studies import check_case_studies, check_case_study_use, check_personal_data, check_unfilled_template  # noqa: E402
 from .html_safety import check_html  # noqa: E402
 from .law import check_case_study_offences, check_citations, check_law_data  # noqa: E402
 from .links import check_links  # noqa: E402
@@ -82,6 +84,7 @@ from .register import (  # noqa: E402
     check_changelog,
     check_coverage,
     check_macros,
+    check_nav,
     check_pages,
     check_references,
     check_register,
@@ -89,25 +92,48 @@ from .register import (  # noqa: E402
 )
 
 
-def run_all(project: Project, today: dt.date) -> list[Problem]:
-    """Every problem in the project, errors first, each sorted by file and line."""
+def run_before_parse(project: Project, today: dt.date) -> list[Problem]:
+    """The checks that need no Markdown parse (a build runs them in on_config)."""
     out = check_register(project)
     if project.register is None:
         return out
     out += check_changelog(project)
     out += check_pages(project)
-    out += check_macros(project)
-    out += check_references(project)
-    out += check_coverage(project)
     out += check_case_studies(project)
-    out += check_html(project)
     out += check_abbreviations(project)
     out += check_personal_data(project, project.allowed_words)
     out += check_unfilled_template(project)
-    out += check_links(project, render.reference_pages(project))
     out += check_reviews(project, today)
     out += check_sentences(project)
     out += check_law_data(project)
-    out += check_citations(project)
     out += check_case_study_offences(project)
-    return sorted(out, key=lambda p: (p.severity != "error", p.location.path, p.location.line, p.code))
+    return _sorted(out)
+
+
+def run_after_parse(project: Project, facts: dict) -> list[Problem]:
+    """The checks on what the parse found ({uri: pipeline.PageFacts}; the
+    project has them attached): macro calls, traceability, raw HTML, links
+    and anchors (a build runs them in on_env, before writing anything)."""
+    out = check_macros(project)
+    out += check_references(project)
+    out += check_coverage(project)
+    out += check_case_study_use(project)
+    out += check_html(project)
+    out += check_links(project, facts)
+    out += check_citations(project)
+    return _sorted(out)
+
+
+def run_all(project: Project, today: dt.date) -> list[Problem]:
+    """Every problem in a project whose pages have been parsed (see
+    stage.check_site, which runs MkDocs' own reading stage to parse them),
+    stopping, as the build does, after the first stage with an error."""
+    out = run_before_parse(project, today)
+    if any(p.severity == "error" for p in out) or project.register is None:
+        return out
+    return _sorted(out + run_after_parse(project, project.facts))
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    """Errors first, each sorted by file and line."""
+    return sorted(problems, key=lambda p: (p.severity != "error", p.location.path, p.location.line, p.code))

@@ -37,6 +37,21 @@ def check_case_studies(project: Project) -> list[Problem]:
                 out.append(problem("unknown-theme", page.path, field_line(page, "themes"),
                                    f"the theme '{theme}' is not in the register",
                                    f"Use one of: {', '.join(project.themes)}"))
+    for case_id, pages in ids.items():
+        if len(pages) > 1:
+            for page in pages:
+                out.append(problem("duplicate-id", page.path, field_line(page, "id"),
+                                   f"the case study id '{case_id}' is used by {len(pages)} files",
+                                   "Give each case study its own id"))
+    return out
+
+
+def check_case_study_use(project: Project) -> list[Problem]:
+    """The fixed headings (as parsed) and where each case study is used."""
+    out = []
+    for page in project.case_studies:
+        if project.case_meta(page) is None or page.facts is None:
+            continue
         titles = [(h.title, h.line) for h in page.headings if h.level == 2]
         found = [t for t, _ in titles]
         for heading in CASE_STUDY_HEADINGS:
@@ -50,12 +65,6 @@ def check_case_studies(project: Project) -> list[Problem]:
         out.append(problem("missing-heading", page.path, titles[0][1] if titles else 1,
                            "the fixed headings are out of order or repeated",
                            f"Put them in this order, once each: {', '.join(CASE_STUDY_HEADINGS)}"))
-    for case_id, pages in ids.items():
-        if len(pages) > 1:
-            for page in pages:
-                out.append(problem("duplicate-id", page.path, field_line(page, "id"),
-                                   f"the case study id '{case_id}' is used by {len(pages)} files",
-                                   "Give each case study its own id"))
     known = project.case_study_ids
     # A case study whose front matter is broken is reported once, for its front
     # matter: its uses are not also "unknown".

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 
 from ..model import Problem
@@ -47,32 +46,42 @@ class _HTMLScanner(HTMLParser):
 
     handle_startendtag = handle_starttag
 
-CODE_SPAN = re.compile(r"`+[^`]*`+")
-JS_LINK = re.compile(r"\]\(\s*<?\s*javascript:", re.I)
-TAG_START = re.compile(r"<[A-Za-z!/?]")  # how every tag, end tag or comment starts
-
-
 def check_html(project: Project) -> list[Problem]:
+    """Raw HTML exactly as the parser stashed it (code is never raw HTML), and
+    every attribute the parsed page carries, whichever extension wrote it."""
     out = []
     for page in project.pages + project.case_studies:
-        if not TAG_START.search(page.text) and "javascript:" not in page.text.lower():
-            continue  # no tag and no script link: nothing to look at
-        lines = page.text.splitlines()
-        fenced = False
-        prose = []
-        for number, line in enumerate(lines, 1):
-            if number < page.body_start:
-                prose.append("")
-                continue
-            if re.match(r"^\s*(```|~~~)", line):
-                fenced = not fenced
-                prose.append("")
-                continue
-            prose.append("" if fenced else CODE_SPAN.sub("", line))
-            if not fenced and JS_LINK.search(line):
-                out.append(problem("javascript-url", page.path, number, "a link uses a javascript: URL", "Remove it"))
-        scanner = _HTMLScanner()
-        scanner.feed("\n".join(prose))
-        scanner.close()
-        out += [problem(code, page.path, line, message, fix) for line, code, message, fix in scanner.found]
+        facts = page.facts
+        if facts is None:
+            continue
+        for raw in facts.raw_html:
+            scanner = _HTMLScanner()
+            if raw.element is not None:
+                element = raw.element
+                attrs = [(k, v) for k, v in element.attrib.items() if not k.startswith("on") and k != "style"
+                         and not v.strip().lower().startswith("javascript:")]
+                scanner.handle_starttag(element.tag, attrs)
+            else:
+                scanner.feed(raw.html)
+                scanner.close()
+            out += [problem(code, page.path, raw.line + offset - 1, message, fix) for offset, code, message, fix in scanner.found]
+        for line, tag, name, value in facts.attributes:
+            if name.startswith("on"):
+                out.append(problem("event-handler", page.path, line, f"<{tag}> has an inline event handler '{name}='", "Remove the attribute"))
+            elif value.strip().lower().startswith("javascript:"):
+                out.append(problem("javascript-url", page.path, line,
+                                   "a link uses a javascript: URL" if tag == "a" else f"<{tag}> has a javascript: URL", "Remove it"))
+            elif name == "style":
+                out.append(problem("html-not-allowed", page.path, line, f"<{tag}> has an inline style, which the content security policy blocks",
+                                   "Remove it; use a class from the site's stylesheet instead"))
+    return _unique(out)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        key = (p.code, p.location.path, p.location.line, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
     return out

@@ -63,7 +63,10 @@ def check_citations(project: Project) -> list[Problem]:
             default = None
         lines = page.text.splitlines()
         cursor = (page.body_start - 1, 0)
-        for finding in findings_for(project, page, default):
+        # The findings of the parse that rendered the page (one parse per
+        # build); a parse of our own only when the page was not rendered.
+        found = page.facts.law_findings if page.facts is not None else findings_for(project, page, default)
+        for finding in found:
             number, cursor = _line_of(lines, finding.raw, cursor, page.body_start - 1)
             if finding.kind == "case":
                 if finding.case is None:

@@ -1,28 +1,31 @@
-"""Links and anchors (the same rules MkDocs applies, but with line numbers)."""
+"""Links and anchors, from the parse that renders each page: the links as
+the parser understood them and the ids a reader's browser gets (the same
+facts MkDocs validates, but with line numbers)."""
 
 from __future__ import annotations
 
 import posixpath
 
 from .. import render
-from ..load import parse_page
 from ..model import Problem
 from ..project import Project
 from . import problem
 from .common import EXTERNAL, suggest
 
+ASSETS = (".json", ".css", ".js", ".png", ".svg", ".jpg", ".pdf", ".zip")
 
-def check_links(project: Project, generated: dict[str, str] | None = None) -> list[Problem]:
-    """Every relative link in the sources (and in generated pages) must resolve."""
-    generated = render.reference_pages(project) if generated is None else generated
-    generated_pages = [parse_page(text, f"(generated) {uri}", uri) for uri, text in generated.items()]
-    anchors = {p.uri: {h.anchor for h in p.headings} for p in project.pages + project.case_studies + generated_pages}
-    # The print view repeats the chapters, whose links are checked at source:
-    # it is a valid target but is not parsed again.
-    for uri in list(generated) + [render.PRINT_URI]:
-        anchors.setdefault(uri, set())
+
+def check_links(project: Project, facts: dict) -> list[Problem]:
+    """Every relative link in every parsed page must resolve to a page and,
+    if it names one, to an id on that page.
+
+    `facts`: {uri: pipeline.PageFacts} for every page MkDocs parsed."""
+    anchors = {uri: f.ids for uri, f in facts.items()}
+    titles = {uri: {h.anchor: h.title for h in f.headings} for uri, f in facts.items()}
     out = []
-    for page in project.pages + project.case_studies + generated_pages:
+    for uri, page in facts.items():
+        if uri == render.PRINT_URI:
+            continue  # the chapters' links are checked where they are written
         for link in page.links:
             target = link.target
             if target.startswith("http://"):
@@ -33,16 +36,28 @@ def check_links(project: Project, generated: dict[str, str] | None = None) -> li
                 continue
             path, _, anchor = target.partition("#")
             if not path:
-                resolved = page.uri
+                resolved = uri
             elif path.startswith("/"):
                 out.append(problem("broken-link", page.path, link.line, f"the link '{target}' is absolute",
                                    "Write it relative to this file, for example '../pleas.md'"))
                 continue
             else:
-                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page.uri), path))
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(uri), path))
+            if resolved.endswith(ASSETS):
+                continue  # assets are checked in the built site
             if resolved not in anchors:
-                if path.endswith((".json", ".css", ".js", ".png", ".svg", ".pdf", ".zip")) or path.endswith("/"):
-                    continue  # assets and directory links are checked in the built site
+                if path.endswith("/") or not posixpath.splitext(path)[1]:
+                    # A web address ("../pleas/"), which MkDocs does not check
+                    # and rewrites nowhere: link to the Markdown file instead.
+                    stem = path.rstrip("/") or "."
+                    guess = posixpath.normpath(posixpath.join(posixpath.dirname(uri), stem)) + ".md"
+                    index = posixpath.normpath(posixpath.join(posixpath.dirname(uri), stem, "index.md"))
+                    better = next((g for g in (guess, index) if g in anchors), None)
+                    written = render.rel(better, uri) + (f"#{anchor}" if anchor else "") if better else None
+                    out.append(problem("broken-link", page.path, link.line,
+                                       f"the link '{target}' is a web address, not a file in docs/",
+                                       f"Link to the Markdown file{f', {written!r}' if written else ''}; MkDocs checks it and writes the web address"))
+                    continue
                 near = suggest(resolved, anchors)
                 out.append(problem("broken-link", page.path, link.line,
                                    f"the link '{target}' points to '{resolved}', which does not exist",
@@ -52,4 +67,11 @@ def check_links(project: Project, generated: dict[str, str] | None = None) -> li
                 out.append(problem("broken-anchor", page.path, link.line,
                                    f"the link '{target}' points to '#{anchor}', which is not a heading on '{resolved}'",
                                    f"Correct the anchor{f'; did you mean #{near}' if near else ''}, or link to the page without it"))
+            elif anchor and anchor in facts[resolved].automatic_ids:
+                title = titles[resolved].get(anchor, "")
+                base = anchor.rpartition("_")[0]
+                out.append(problem("unstable-anchor", page.path, link.line,
+                                   f"the link '{target}' points to '#{anchor}', an id made unique by a number because "
+                                   f"'{title}' is not the only heading with that text on '{resolved}'; it moves when such a heading is added or removed above it",
+                                   f"Give the heading an explicit id, for example '## {title} {{#{base}-...}}', and link to that id"))
     return out

@@ -11,12 +11,12 @@ from collections import Counter
 from pydantic import ValidationError
 
 from ..model import Changelog, PageMeta, Problem
+from ..pipeline import KNOWN_MACROS, did_you_mean
 from ..project import Project
 from . import problem
 from .common import DATE_FIX, bad_date, field_line, known_ids, schema_problems
 
 
-KNOWN_MACROS = ("addresses", "case_study", "offence_table", "penalty_table")
 FINGERPRINT = re.compile(r"^[0-9a-f]{6}$")
 
 
@@ -86,9 +86,12 @@ def check_macros(project: Project) -> list[Problem]:
     for page in project.pages + project.case_studies:
         for call in page.calls:
             if call.error == "old-delimiters":
+                near = did_you_mean(call.name)
+                fix = f"Write it as {{{{< {near or call.name}(...) >}}}}"
+                if near and near != call.name:
+                    fix = f"Did you mean {near}? {fix}"
                 out.append(problem("old-delimiters", page.path, call.line,
-                                   f"'{call.raw}' uses plain {{{{ }}}}, so readers would see it as raw text",
-                                   "Write the macro as {{< name(...) >}}"))
+                                   f"'{call.raw}' uses plain {{{{ }}}}, so readers would see it as raw text", fix))
             elif page in project.case_studies:
                 out.append(problem("macro-syntax", page.path, call.line, f"case studies cannot use macros ('{call.raw}')",
                                    "Remove the macro; link to a page with an ordinary Markdown link instead"))
@@ -96,8 +99,9 @@ def check_macros(project: Project) -> list[Problem]:
                 out.append(problem("macro-syntax", page.path, call.line, f"'{call.raw}': {call.error}",
                                    'Write it like {{< addresses("R3@3d0885") >}} or {{< case_study("CS-01") >}}'))
             elif call.name not in KNOWN_MACROS:
+                near = did_you_mean(call.name)
                 out.append(problem("unknown-macro", page.path, call.line, f"there is no macro called '{call.name}'",
-                                   f"Use one of: {', '.join(KNOWN_MACROS)}"))
+                                   (f"Did you mean {near}? " if near else "") + f"Use one of: {', '.join(KNOWN_MACROS)}"))
             elif not call.args:
                 out.append(problem("macro-syntax", page.path, call.line, f"'{call.raw}' has no ids",
                                    "Give at least one id in quotes"))
@@ -125,15 +129,10 @@ def check_references(project: Project) -> list[Problem]:
                                f"if it still delivers it, change \"{ref.item}@{ref.fingerprint}\" to \"{ref.item}@{item.fingerprint}\" by hand, "
                                f"otherwise remove {ref.item} from the line"))
     for page in project.pages:
-        lines = page.text.splitlines()
-        for call in page.calls:
-            if call.name != "addresses" or call.error:
-                continue
-            previous = next((lines[n] for n in range(call.line - 2, -1, -1) if lines[n].strip()), "")
-            if not previous.lstrip().startswith("#"):
-                out.append(problem("misplaced-addresses", page.path, call.line,
-                                   "addresses() must come straight after a section heading",
-                                   "Move it to the first line under the heading of the section it describes"))
+        for line in page.facts.misplaced if page.facts else ():
+            out.append(problem("misplaced-addresses", page.path, line,
+                               "addresses() must come straight after a section heading",
+                               "Move it to the first line under the heading of the section it describes"))
     return out
 
 
@@ -157,3 +156,15 @@ def check_reviews(project: Project, today: dt.date) -> list[Problem]:
                                f"the page was due for review on {meta.review_due.day} {meta.review_due:%B %Y} (owner: {meta.owner})",
                                "Ask the owner to review the page, then set last_reviewed to the date of that review"))
     return out
+
+
+def check_nav(project: Project, omitted: list[str]) -> list[Problem]:
+    """Every guidance page is in the navigation (`omitted`: the docs paths of
+    pages MkDocs found outside nav and not_in_nav)."""
+    paths = {p.uri: p.path for p in project.pages}
+    return [
+        problem("not-in-nav", paths.get(uri, f"docs/{uri}"), 1,
+                f"the page '{uri}' is not in the navigation, so readers cannot find it",
+                f"Add '{uri}' under the right section of nav in mkdocs.yml")
+        for uri in omitted
+    ]

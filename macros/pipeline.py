@@ -1,0 +1,410 @@
+"""The one Markdown pipeline: the facts the checks use come from the parse that
+renders the page.
+
+MkDocs renders every page with Python-Markdown, configured by the
+`markdown_extensions` of mkdocs.yml. The hooks add one more extension to that
+list, `GuidanceExtension`, so that the very parse that renders a page also:
+
+- expands our macro calls (`{{< addresses(...) >}}`, `{{< case_study(...) >}}`)
+  as Markdown, wherever a block can stand (admonitions, `???` collapsibles,
+  lists, tabs) and never inside code, because fenced and indented code never
+  reach a block processor and inline code never reaches an inline one;
+- records the facts of the page as readers get it (`PageFacts`): headings
+  and their ids (set by the toc extension, the only authority on ids), every
+  id, every link and image as the parser understood it, raw HTML as the
+  parser stashed it, footnotes, and macro calls;
+- writes table alignment as classes (`align-right`), not as inline styles
+  that the content security policy blocks.
+
+Python-Markdown keeps no source positions, so each fact is mapped back to its
+line by searching forward through the source (`Lines`).
+
+This mirrors what MkDocs itself does in `mkdocs/structure/pages.py`
+(`_ExtractAnchorsTreeprocessor`, `_RelativePathTreeprocessor`,
+`_RawHTMLPreprocessor`). `make check` and `make build` both go through it, and
+`markdown_for()` builds the same configured instance for anything else.
+
+To add an extension of our own (for example citation links), call
+`add_extension(factory)` at import time with a function that returns a
+fresh `markdown.Extension`; it joins the pipeline after mkdocs.yml's
+extensions, in both the build and the checks.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from typing import Callable
+
+import markdown
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from .model import Heading, Link, MacroCall
+
+# Jinja-style delimiters chosen so that legal text can never trigger a macro by
+# accident: "{{", "{%" and "{#" (attribute lists) all stay literal.
+MACRO_START, MACRO_END = "{{<", ">}}"
+MACRO_LINE = re.compile(r"^[ \t]*\{\{<\s*(?P<expr>.*?)\s*>\}\}[ \t]*$")
+MACRO_INLINE = r"\{\{<\s*(?P<expr>.*?)\s*>\}\}"
+# A call written with ordinary double braces, of any name: readers would see
+# it as raw text.
+OLD_BRACES = r"\{\{-?\s*(?P<name>[A-Za-z_]\w*)\s*\((?P<rest>[^}]*)\)\s*-?\}\}"
+KNOWN_MACROS = ("addresses", "case_study", "offence_table", "penalty_table")
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+EXPLICIT_ID = re.compile(r"\{[^}\n]*#([\w:.-]+)")
+ALIGN = re.compile(r"text-align:\s*(left|right|center)\s*;?\s*$")
+
+# Factories of extra Markdown extensions of our own (see add_extension).
+_EXTRA: list[Callable[[], Extension]] = []
+
+
+def add_extension(factory: Callable[[], Extension]) -> None:
+    """Add an extension of ours to the pipeline (build and checks alike)."""
+    if factory not in _EXTRA:
+        _EXTRA.append(factory)
+
+
+def extra_extensions() -> list[Extension]:
+    return [factory() for factory in _EXTRA]
+
+
+# ---------------------------------------------------------------------------
+# Facts
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class RawHTML:
+    line: int
+    html: str = ""
+    element: object = None  # an Element, for md_in_html blocks
+
+
+@dataclass
+class PageFacts:
+    """What the parse found on one page, each with its source line."""
+
+    uri: str
+    path: str
+    headings: list[Heading] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    automatic_ids: dict[str, int] = field(default_factory=dict)  # "x_1" -> line, ids toc made unique
+    links: list[Link] = field(default_factory=list)
+    calls: list[MacroCall] = field(default_factory=list)
+    raw_html: list[RawHTML] = field(default_factory=list)
+    attributes: list[tuple[int, str, str, str]] = field(default_factory=list)  # (line, tag, name, value)
+    footnotes: list[str] = field(default_factory=list)
+    misplaced: list[int] = field(default_factory=list)  # lines of addresses() not straight after a heading
+    law_findings: list = field(default_factory=list)  # citations.Finding, from the citation extension in the same parse
+
+
+class Lines:
+    """Find the source line of a fact by searching forward from the last fact
+    of the same kind. Facts of one kind arrive in document order (the parser
+    walks the page from top to bottom), so repeated text maps to successive
+    lines. A fact not in the source (macro output) gets the line of the last
+    one found."""
+
+    def __init__(self, text: str, body_start: int = 1):
+        self.lines = text.splitlines()
+        self.first = 1
+        self.skip = body_start - 1  # front matter: never a fact
+        self.cursors: dict[str, int] = {}
+        self._norm = None
+        self.explicit_ids = set(EXPLICIT_ID.findall(text))
+
+    def find(self, needle: str, kind: str = "tree") -> int:
+        needle = needle.strip()
+        cursor = self.cursors.get(kind, self.skip)
+        if needle:
+            for number in range(cursor, len(self.lines)):
+                if needle in self.lines[number]:
+                    self.cursors[kind] = number + 1 if kind != "tree" else number
+                    return number + self.first
+            for number in range(self.skip, min(cursor, len(self.lines))):
+                if needle in self.lines[number]:
+                    return number + self.first
+        return max(cursor - (1 if kind != "tree" else 0), self.skip) + self.first
+
+    def find_heading(self, text: str, explicit: str | None) -> int:
+        """A heading line: by its explicit id, else by its words in order."""
+        if explicit:
+            return self.find("#" + explicit)
+        if self._norm is None:
+            self._norm = [re.sub(r"\W+", "", line).lower() for line in self.lines]
+        words = re.sub(r"\W+", "", text).lower()
+        for number in range(self.cursors.get("tree", self.skip), len(self.lines)):
+            if not words or words not in self._norm[number]:
+                continue
+            underlined = number + 1 < len(self.lines) and re.match(r"^\s*(=+|-+)\s*$", self.lines[number + 1])
+            if self.lines[number].lstrip().startswith("#") or underlined:
+                self.cursors["tree"] = number
+                return number + self.first
+        return self.cursors.get("tree", self.skip) + self.first
+
+
+# ---------------------------------------------------------------------------
+# The extension
+# ---------------------------------------------------------------------------
+
+
+class GuidanceExtension(Extension):
+    """Our part of the pipeline. One instance lives for a whole build; call
+    `start()` before each page is rendered (the hooks do, in on_page_markdown).
+
+    `expand(name, args, page_uri)` returns the Markdown a macro call stands
+    for, or raises ValueError with a message (the checks report the call)."""
+
+    def __init__(self, expand: Callable[[str, list[str], str], str] | None = None):
+        super().__init__()
+        self.expand = expand
+        self.facts: dict[str, PageFacts] = {}
+        self.current: PageFacts | None = None
+        self.lines: Lines | None = None
+
+    def start(self, uri: str, path: str, source: str, body_start: int = 1) -> PageFacts:
+        """The next parse is of `uri`; its facts are mapped to lines of
+        `source` (the file as written, front matter included)."""
+        self.current = self.facts[uri] = PageFacts(uri, path)
+        self.lines = Lines(source, body_start)
+        return self.current
+
+    def extendMarkdown(self, md):
+        md.registerExtension(self)
+        md.parser.blockprocessors.register(MacroBlockProcessor(md.parser, self), "guidance_macro", 77)
+        md.inlinePatterns.register(MacroInlineProcessor(MACRO_INLINE, md, self), "guidance_macro_inline", 174)
+        md.inlinePatterns.register(OldBracesProcessor(OLD_BRACES, md, self), "guidance_old_braces", 173)
+        if "html_block" in md.preprocessors:
+            md.preprocessors.register(RecordRawBlocks(md, md.preprocessors["html_block"], self), "html_block", 20)
+        if "html" in md.inlinePatterns:
+            original = md.inlinePatterns["html"]
+            md.inlinePatterns.register(RecordRawInline(original.compiled_re.pattern, md, self), "html", 90)
+        md.treeprocessors.register(FactsTreeprocessor(md, self), "guidance_facts", 3)
+
+    # -- helpers for the processors
+    def record_call(self, raw: str, expr: str, inline: bool) -> MacroCall:
+        line = self.lines.find(raw, "inline" if inline else "call") if self.lines else 1
+        name, args, error = parse_call(expr)
+        if error is None and inline:
+            error = "a macro must stand on a line of its own"
+        call = MacroCall(name, args, line, raw, error)
+        if self.current is not None:
+            self.current.calls.append(call)
+        return call
+
+
+def parse_call(expr: str) -> tuple[str, list[str], str | None]:
+    """Parse `name("A", "B")`. Only string arguments are allowed."""
+    try:
+        node = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return "", [], "it is not a valid macro call"
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+        return "", [], "it is not a call such as addresses(\"R1@abc123\")"
+    if node.keywords or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args):
+        return node.func.id, [], "every argument must be a quoted id, for example \"R3@3d0885\""
+    return node.func.id, [a.value for a in node.args], None
+
+
+def did_you_mean(name: str) -> str | None:
+    match = difflib.get_close_matches(name, KNOWN_MACROS, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+class MacroBlockProcessor(BlockProcessor):
+    """A macro call on a line of its own becomes the Markdown it stands for,
+    parsed in place, so it nests wherever a paragraph could."""
+
+    def __init__(self, parser, ext: GuidanceExtension):
+        super().__init__(parser)
+        self.ext = ext
+
+    def test(self, parent, block):
+        return MACRO_START in block and any(MACRO_LINE.match(line) for line in block.split("\n"))
+
+    def run(self, parent, blocks):
+        block = blocks.pop(0)
+        lines = block.split("\n")
+        index = next(n for n, line in enumerate(lines) if MACRO_LINE.match(line))
+        before, line, after = lines[:index], lines[index], lines[index + 1 :]
+        if before:
+            self.parser.parseBlocks(parent, ["\n".join(before)])
+        match = MACRO_LINE.match(line)
+        call = self.ext.record_call(line.strip(), match.group("expr"), inline=False)
+        if call.error is None and call.name == "addresses" and (len(parent) == 0 or parent[-1].tag not in HEADINGS):
+            if self.ext.current is not None:
+                self.ext.current.misplaced.append(call.line)
+        output = ""
+        if call.error is None and call.name in KNOWN_MACROS and self.ext.expand is not None:
+            try:
+                output = self.ext.expand(call.name, call.args, self.ext.current.uri if self.ext.current else "")
+            except ValueError:
+                output = ""  # the checks report the call; nothing is published until they pass
+        if output:
+            count = len(parent)
+            self.parser.parseChunk(parent, output)
+            for element in parent[count:]:
+                if "case-study-box" in (element.get("class") or "").split():
+                    element.set("data-search-exclude", "")
+        if after:
+            blocks.insert(0, "\n".join(after))
+
+
+class MacroInlineProcessor(InlineProcessor):
+    """A macro call inside a line of text: reported, and left out of the page."""
+
+    def __init__(self, pattern, md, ext):
+        super().__init__(pattern, md)
+        self.ext = ext
+
+    def handleMatch(self, m, data):
+        self.ext.record_call(m.group(0), m.group("expr"), inline=True)
+        return "", m.start(0), m.end(0)
+
+
+class OldBracesProcessor(InlineProcessor):
+    """`{{ name(...) }}` outside code: recorded as an old-style call."""
+
+    def __init__(self, pattern, md, ext):
+        super().__init__(pattern, md)
+        self.ext = ext
+
+    def handleMatch(self, m, data):
+        line = self.ext.lines.find(m.group(0), "inline") if self.ext.lines else 1
+        if self.ext.current is not None:
+            self.ext.current.calls.append(MacroCall(m.group("name"), [], line, m.group(0), "old-delimiters"))
+        return None, None, None  # leave the text as it is
+
+
+class RecordRawBlocks(Preprocessor):
+    """Wraps the html_block preprocessor and records what it stashes: exactly
+    the raw HTML blocks the parser found (code is already stashed apart)."""
+
+    def __init__(self, md, inner, ext):
+        super().__init__(md)
+        self.inner = inner
+        self.ext = ext
+
+    def run(self, lines):
+        stash = self.md.htmlStash.rawHtmlBlocks
+        start = len(stash)
+        out = self.inner.run(lines)
+        if self.ext.current is not None:
+            for raw in stash[start:]:
+                if isinstance(raw, str):
+                    first = next((line for line in raw.splitlines() if line.strip()), raw)
+                    self.ext.current.raw_html.append(RawHTML(self.ext.lines.find(first[:80], "html"), html=raw))
+                else:
+                    opening = f"<{raw.tag}"
+                    self.ext.current.raw_html.append(RawHTML(self.ext.lines.find(opening, "html"), element=raw))
+        return out
+
+
+class RecordRawInline(InlineProcessor):
+    """Python-Markdown's inline raw HTML pattern, recording each tag it stashes."""
+
+    def __init__(self, pattern, md, ext):
+        super().__init__(pattern, md)
+        self.ext = ext
+
+    def handleMatch(self, m, data):
+        raw = self.md.htmlStash.store(m.group(1))
+        if self.ext.current is not None:
+            self.ext.current.raw_html.append(RawHTML(self.ext.lines.find(m.group(1), "inline-html"), html=m.group(1)))
+        return raw, m.start(0), m.end(0)
+
+
+class FactsTreeprocessor(Treeprocessor):
+    """Runs after toc (ids final) and before MkDocs rewrites links (relpath)."""
+
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root):
+        facts, lines = self.ext.current, self.ext.lines
+        if facts is None:
+            return None
+        footnote_ids = set()
+        seen_slugs: dict[str, int] = {}
+        for element in root.iter():
+            tag = element.tag
+            if not isinstance(tag, str):
+                continue
+            ident = element.get("id")
+            if ident:
+                facts.ids.add(ident)
+                if ident.startswith(("fn:", "fnref:")):
+                    footnote_ids.add(ident)
+            if tag in HEADINGS:
+                text = "".join(_text(element)).strip()
+                explicit = ident if ident in lines.explicit_ids else None
+                line = lines.find_heading(text, explicit)
+                facts.headings.append(Heading(int(tag[1]), text, ident or "", line))
+            elif tag == "a" and element.get("href") is not None:
+                href = element.get("href")
+                if "footnote-ref" in (element.get("class") or "") or "footnote-backref" in (element.get("class") or ""):
+                    continue
+                if "headerlink" in (element.get("class") or ""):
+                    continue
+                facts.links.append(Link(href, lines.find(href)))
+            elif tag == "img" and element.get("src") is not None:
+                facts.links.append(Link(element.get("src"), lines.find(element.get("src"))))
+            style = element.get("style")
+            if style and tag in ("td", "th"):
+                align = ALIGN.match(style)
+                if align:
+                    del element.attrib["style"]
+                    classes = (element.get("class") or "").split()
+                    element.set("class", " ".join(classes + [f"align-{align.group(1)}"]))
+            for name, value in element.attrib.items():
+                if name.startswith("on") or value.strip().lower().startswith("javascript:") or name == "style":
+                    facts.attributes.append((lines.find(value or name, "attr"), tag, name, value))
+        facts.footnotes = sorted(i for i in footnote_ids if i.startswith("fn:"))
+        facts.law_findings = list(getattr(self.md, "law_findings", []))
+        # Ids the toc extension made unique by adding _1, _2...: they move
+        # when a heading with the same text is added above.
+        for heading in facts.headings:
+            base, _, number = heading.anchor.rpartition("_")
+            if number.isdigit() and base in facts.ids and heading.anchor not in lines.explicit_ids:
+                facts.automatic_ids[heading.anchor] = heading.line
+        return None
+
+
+def _text(element):
+    """Heading text as a reader sees it, without the permalink and footnote markers."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str) and ("headerlink" in (child.get("class") or "") or child.tag == "sup"):
+            pass
+        else:
+            yield from _text(child)
+        if child.tail:
+            yield child.tail
+
+
+# ---------------------------------------------------------------------------
+# Building the configured instance
+# ---------------------------------------------------------------------------
+
+
+def markdown_for(config, extension: GuidanceExtension | None = None) -> markdown.Markdown:
+    """A Markdown instance configured exactly as MkDocs renders a page: the
+    `markdown_extensions` of mkdocs.yml with their options, then ours.
+
+    `config` is a loaded MkDocs config (mkdocs.config.load_config). Most
+    callers never need this: the hooks add our extensions to the config, and
+    MkDocs builds the instance for each page."""
+    names = list(config["markdown_extensions"])
+    if extension is not None and extension not in names:
+        names.append(extension)
+    names += [e for e in extra_extensions() if e not in names]
+    return markdown.Markdown(extensions=names, extension_configs=config["mdx_configs"] or {})

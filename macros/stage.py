@@ -1,0 +1,285 @@
+"""The build's checking stages, shared by `make build` (through hooks.py) and
+`make check` (cli.py runs the same MkDocs stages in-process, without writing).
+
+A build checks in three places, each before anything is written:
+
+1. on_config: the register, front matter, case-study metadata, personal
+   data and prose (facts that need no Markdown parse);
+2. on_nav: every guidance page is in the navigation;
+3. on_env, after MkDocs has parsed every page (once): links, anchors, raw
+   HTML, macro calls and traceability, from the facts that the parse itself
+   recorded (pipeline.py), plus any warning MkDocs logged while parsing.
+
+Each stage reports every problem it finds and stops the build if any is an
+error, so `make check` and `make build` fail on the same lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import checks, expand, pipeline, render
+from . import project as project_index
+from .load import SafeLoader, split_front_matter
+from .model import Location, Problem
+
+log = logging.getLogger("mkdocs.plugins.guidance")
+
+
+class CheckFailed(Exception):
+    """A stage found errors (the hooks turn this into MkDocs' PluginError)."""
+
+
+@dataclass
+class Build:
+    root: Path
+    today: dt.date
+    project: object = None
+    ext: pipeline.GuidanceExtension | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (page uri or "", message) logged by MkDocs
+    attached: bool = False
+    handler: logging.Handler | None = None
+    fail: bool = True  # False under `make serve`: errors are shown in the browser instead
+
+
+CURRENT: Build | None = None
+TODAY: dt.date | None = None  # `make check --today` sets it
+
+
+class _Capture(logging.Handler):
+    """Warnings MkDocs logs while a build runs: in strict mode each one
+    aborts the build, so the checks report them too."""
+
+    def __init__(self, build: Build, config):
+        super().__init__(logging.WARNING)
+        self.build, self.config = build, config
+
+    def emit(self, record):
+        if record.name.startswith("mkdocs.plugins.guidance"):
+            return
+        page = getattr(self.config, "_current_page", None)
+        self.build.warnings.append((page.file.src_uri if page else "", record.getMessage()))
+
+
+def report(build: Build, problems: list[Problem]) -> None:
+    """Record problems; log them; stop if any is an error (under serve, log
+    the errors as warnings, which the serve banner shows)."""
+    build.problems += problems
+    errors = [p for p in problems if p.severity == "error"]
+    if not build.fail:
+        for p in problems:
+            log.warning(str(p)) if p.severity == "error" else log.info(str(p))
+        return
+    for p in problems:
+        if p.severity == "warning":
+            log.info(str(p))  # overdue reviews must not block an unrelated fix
+    if errors:
+        for p in sorted(errors, key=_order):
+            log.error(str(p))
+        raise CheckFailed(
+            f"{len(errors)} problem(s) in the guidance sources, listed above. "
+            "Each line gives the file and line, the problem and the fix. Run `make check` to see them again."
+        )
+
+
+def _order(p: Problem):
+    return (p.severity != "error", p.location.path, p.location.line, p.code)
+
+
+# ---------------------------------------------------------------------------
+# Stage 1: on_config
+# ---------------------------------------------------------------------------
+
+
+def on_config(config, fail: bool = True) -> Build:
+    """Stage 1. `fail=False` (under serve) records the problems without
+    stopping; the hooks show them in the browser."""
+    global CURRENT
+    if CURRENT is not None and CURRENT.handler is not None:  # a previous build that stopped early
+        logging.getLogger("mkdocs").removeHandler(CURRENT.handler)
+    root = Path(config.config_file_path).parent
+    project = project_index.refresh(root)
+    build = CURRENT = Build(root, TODAY or dt.date.today(), project, fail=fail)
+    build.ext = pipeline.GuidanceExtension(expand=lambda name, args, uri: expand(build.project, name, args, uri))
+    config.markdown_extensions.append(build.ext)
+    config.markdown_extensions.extend(pipeline.extra_extensions())
+    build.handler = _Capture(build, config)
+    logging.getLogger("mkdocs").addHandler(build.handler)
+    report(build, checks.run_before_parse(project, build.today))
+    return build
+
+
+# ---------------------------------------------------------------------------
+# Stage 2: on_nav
+# ---------------------------------------------------------------------------
+
+
+def on_nav(nav, files) -> None:
+    build = CURRENT
+    sources = {p.uri for p in build.project.pages}
+    in_nav = {page.file.src_uri for page in nav.pages}
+    omitted = [
+        f.src_uri for f in files.documentation_pages()
+        if f.src_uri in sources and f.src_uri not in in_nav and not f.inclusion.is_not_in_nav()
+    ]
+    report(build, checks.check_nav(build.project, omitted))
+
+
+# ---------------------------------------------------------------------------
+# While MkDocs parses each page
+# ---------------------------------------------------------------------------
+
+
+def on_page_markdown(markdown: str, page) -> str:
+    """Tell the pipeline which page it is about to parse (for line numbers),
+    and give generated pages their final content once the guidance pages,
+    which they index, have been parsed."""
+    build = CURRENT
+    project = build.project
+    uri = page.file.src_uri
+    source = next((p for p in project.pages + project.case_studies if p.uri == uri), None)
+    if page.file.generated_by and source is None and uri != render.PRINT_URI:
+        _attach(build)
+        text = render.reference_pages(project).get(uri)
+        if text is not None:
+            front, markdown, _ = split_front_matter(text)
+            page.meta.update(yaml.load(front, Loader=SafeLoader) or {})
+    if source is not None and source in project.pages:
+        build.ext.start(uri, source.path, source.text, source.body_start)
+    elif source is not None:  # a case study: its body sits inside a generated page
+        build.ext.start(uri, source.path, source.text, source.body_start)
+    else:
+        build.ext.start(uri, f"(generated) {uri}", markdown, 1)
+    return markdown
+
+
+def quiet() -> None:
+    """The next page is not a source (the serve error page): record nothing."""
+    if CURRENT is not None and CURRENT.ext is not None:
+        CURRENT.ext.current = None
+        CURRENT.ext.lines = None
+
+
+def _attach(build: Build) -> None:
+    if not build.attached:
+        build.project.attach(build.ext.facts)
+        build.attached = True
+
+
+# ---------------------------------------------------------------------------
+# Stage 3: on_env, every page parsed, nothing written yet
+# ---------------------------------------------------------------------------
+
+
+def on_env(files) -> None:
+    build = CURRENT
+    build.attached = False
+    _attach(build)
+    if build.handler is not None:
+        logging.getLogger("mkdocs").removeHandler(build.handler)
+        build.handler = None
+    problems = checks.run_after_parse(build.project, build.ext.facts)
+    if not any(p.severity == "error" for p in problems):
+        # The print view repeats the chapters: report a warning there only
+        # when no chapter has one (the editor fixes the chapter).
+        chapters = [(uri, m) for uri, m in build.warnings if uri != render.PRINT_URI]
+        problems += [_warning_problem(build, uri, message) for uri, message in (chapters or build.warnings)]
+    report(build, problems)
+
+
+LINK_IN_MESSAGE = re.compile(r"'([^']+)'")
+
+
+def _warning_problem(build: Build, uri: str, message: str) -> Problem:
+    """A warning MkDocs logged (it would stop the strict build), with the
+    best file and line we can give it."""
+    project = build.project
+    source = next((p for p in project.pages + project.case_studies if p.uri == uri), None)
+    path, line = (source.path if source else (f"(generated) {uri}" if uri else "mkdocs.yml")), 1
+    if source:
+        quoted = [q for q in LINK_IN_MESSAGE.findall(message) if q != uri]
+        for number, text in enumerate(source.text.splitlines(), 1):
+            if quoted and quoted[0] in text:
+                line = number
+                break
+    first = message.strip().splitlines()[0].rstrip(":.")
+    return checks.problem("build-warning", path, line, f"MkDocs warns: {first}",
+                          "Correct it as the warning says; the strict build stops on any warning")
+
+
+# ---------------------------------------------------------------------------
+# `make check`: the same stages, in-process, without writing anything
+# ---------------------------------------------------------------------------
+
+
+def check_site(root: Path | str, today: dt.date | None = None) -> tuple[list[Problem], object]:
+    """Run MkDocs' own reading stage on a project, as `mkdocs build --strict`
+    does up to (not including) writing: load mkdocs.yml, the plugins' and
+    hooks' on_config, files and nav events, then parse every page once
+    through the configured pipeline. Return (problems, project)."""
+    global TODAY
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.structure.files import get_files
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    root = Path(root).resolve()
+    TODAY = today
+    here = os.getcwd()
+    os.chdir(root)  # as `mkdocs build` is run: snippets and hooks read paths from here
+    quiet = logging.getLogger("mkdocs")
+    saved = (quiet.propagate, quiet.level)
+    sink = logging.NullHandler()
+    quiet.addHandler(sink)
+    quiet.propagate = False
+    try:
+        try:
+            config = load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / ".check-site"))
+        except MkDocsException as exc:
+            return [checks.problem("build-warning", "mkdocs.yml", 1, f"MkDocs cannot load the configuration: {exc}",
+                                   "Correct mkdocs.yml as the message says")], None
+        try:
+            config.plugins.on_startup(command="build", dirty=False)
+            config = config.plugins.on_config(config)
+            files = get_files(config)
+            env = config.theme.get_env()
+            files.add_files_from_theme(env, config)
+            files = config.plugins.on_files(files, config=config)
+            mkdocs_build.set_exclusions(files, config)
+            nav = get_navigation(files, config)
+            config.plugins.on_nav(nav, config=config, files=files)
+            for file in files.documentation_pages():
+                if file.page is None:
+                    Page(None, file, config)
+                mkdocs_build._populate_page(file.page, config, files)
+            config.plugins.on_env(env, config=config, files=files)
+        except Exception as exc:  # a stage that failed has recorded its problems
+            build = CURRENT
+            if build is None or not any(p.severity == "error" for p in build.problems):
+                return [checks.problem("build-warning", "mkdocs.yml", 1, f"the build stops: {exc}",
+                                       "Correct the cause named in the message")], build.project if build else None
+        finally:
+            if CURRENT is not None and CURRENT.handler is not None:
+                quiet.removeHandler(CURRENT.handler)
+                CURRENT.handler = None
+            try:
+                config.plugins.on_shutdown()
+            except Exception:
+                pass
+    finally:
+        quiet.removeHandler(sink)
+        quiet.propagate, _ = saved
+        TODAY = None
+        os.chdir(here)
+    build = CURRENT
+    return sorted(build.problems, key=_order), build.project
