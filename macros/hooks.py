@@ -207,6 +207,17 @@ def on_env(env, config, files):
     and fill the whole-guidance print view with the chapters as rendered."""
     if not _SERVE_ERRORS:
         _stage(stage.on_env, files)
+        if serve.serving() and stage.errors():
+            # Under serve, problems found in the parsed pages replace every
+            # page too (nothing has been written yet).
+            _SERVE_ERRORS.extend(stage.errors())
+            import markdown
+
+            html = markdown.markdown(serve.error_page(_SERVE_ERRORS), extensions=["md_in_html"])
+            for file in files.documentation_pages():
+                if file.page is not None:
+                    file.page.content = html
+            return env
         for name, content in _exports(_project(config), config).items():
             found = files.get_file_from_path(name)
             if found is not None:

@@ -69,6 +69,17 @@ class _Capture(logging.Handler):
         self.build.warnings.append((page.file.src_uri if page else "", record.getMessage()))
 
 
+class _Said(logging.Handler):
+    """What MkDocs logged while loading mkdocs.yml."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(" ".join(record.getMessage().split()))
+
+
 def report(build: Build, problems: list[Problem]) -> None:
     """Record problems; log them; stop if any is an error (under serve, log
     the errors as warnings, which the serve banner shows)."""
@@ -161,6 +172,11 @@ def on_page_markdown(markdown: str, page) -> str:
     return markdown
 
 
+def errors() -> list[Problem]:
+    """The errors the current build has found so far."""
+    return [p for p in CURRENT.problems if p.severity == "error"] if CURRENT else []
+
+
 def quiet() -> None:
     """The next page is not a source (the serve error page): record nothing."""
     if CURRENT is not None and CURRENT.ext is not None:
@@ -243,11 +259,16 @@ def check_site(root: Path | str, today: dt.date | None = None) -> tuple[list[Pro
     quiet.addHandler(sink)
     quiet.propagate = False
     try:
+        said = _Said()
+        quiet.addHandler(said)
         try:
             config = load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / ".check-site"))
         except MkDocsException as exc:
-            return [checks.problem("build-warning", "mkdocs.yml", 1, f"MkDocs cannot load the configuration: {exc}",
+            reason = "; ".join(said.messages) or str(exc)
+            return [checks.problem("build-warning", "mkdocs.yml", 1, f"MkDocs cannot load the configuration: {reason}",
                                    "Correct mkdocs.yml as the message says")], None
+        finally:
+            quiet.removeHandler(said)
         try:
             config.plugins.on_startup(command="build", dirty=False)
             config = config.plugins.on_config(config)

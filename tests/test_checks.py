@@ -157,7 +157,7 @@ def test_rewording_r3_lists_every_section_that_addresses_it(tmp_path):
         shutil.copytree(PROJECT / name, tmp_path / name)
     for name in ("recommendations.yml", "whats-new.yml", "mkdocs.yml"):
         shutil.copy(PROJECT / name, tmp_path / name)
-    for name in ("macros", "overrides"):
+    for name in ("macros", "overrides", "templates"):
         (tmp_path / name).symlink_to(PROJECT / name)
     register = tmp_path / "recommendations.yml"
     original = register.read_text()
