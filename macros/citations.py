@@ -72,6 +72,8 @@ class CitationTreeprocessor(Treeprocessor):
         default = _PAGE["default_act"]
         parents = {child: parent for parent in root.iter() for child in parent}
         for block in [el for el in root.iter() if el.tag in BLOCKS]:
+            if _from_macro(block, parents):
+                continue  # a macro's output (a case study box): checked in its own source
             link = block.tag not in HEADINGS and not _inside_link(block, parents)
             last_act = None
             segments = list(_segments(block, block))
@@ -112,6 +114,16 @@ class CitationTreeprocessor(Treeprocessor):
                 if link and pieces:
                     _link(node, attr, text, sorted(pieces), parents)
         return None
+
+
+def _from_macro(el, parents) -> bool:
+    """Inside the output of a macro (pipeline.MACRO_OUTPUT marks it)."""
+    while True:
+        if el.get("data-macro-output") is not None:
+            return True
+        if el not in parents:
+            return False
+        el = parents[el]
 
 
 def _inside_link(el, parents) -> bool:

@@ -57,6 +57,7 @@ MACRO_INLINE = r"\{\{<\s*(?P<expr>.*?)\s*>\}\}"
 # it as raw text.
 OLD_BRACES = r"\{\{-?\s*(?P<name>[A-Za-z_]\w*)\s*\((?P<rest>[^}]*)\)\s*-?\}\}"
 KNOWN_MACROS = ("addresses", "case_study", "offence_table", "penalty_table")
+MACRO_OUTPUT = "data-macro-output"  # marks the elements a macro call produced, until the HTML is written
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 EXPLICIT_ID = re.compile(r"\{[^}\n]*#([\w:.-]+)")
 ALIGN = re.compile(r"text-align:\s*(left|right|center)\s*;?\s*$")
@@ -126,28 +127,28 @@ class Lines:
         if needle:
             for number in range(cursor, len(self.lines)):
                 if needle in self.lines[number]:
-                    self.cursors[kind] = number + 1 if kind != "tree" else number
+                    self.cursors[kind] = number + 1 if kind != "link" else number
                     return number + self.first
             for number in range(self.skip, min(cursor, len(self.lines))):
                 if needle in self.lines[number]:
                     return number + self.first
-        return max(cursor - (1 if kind != "tree" else 0), self.skip) + self.first
+        return max(cursor - (1 if kind != "link" else 0), self.skip) + self.first
 
     def find_heading(self, text: str, explicit: str | None) -> int:
         """A heading line: by its explicit id, else by its words in order."""
         if explicit:
-            return self.find("#" + explicit)
+            return self.find("#" + explicit, "heading")
         if self._norm is None:
             self._norm = [re.sub(r"\W+", "", line).lower() for line in self.lines]
         words = re.sub(r"\W+", "", text).lower()
-        for number in range(self.cursors.get("tree", self.skip), len(self.lines)):
+        for number in range(self.cursors.get("heading", self.skip), len(self.lines)):
             if not words or words not in self._norm[number]:
                 continue
             underlined = number + 1 < len(self.lines) and re.match(r"^\s*(=+|-+)\s*$", self.lines[number + 1])
             if self.lines[number].lstrip().startswith("#") or underlined:
-                self.cursors["tree"] = number
+                self.cursors["heading"] = number + 1
                 return number + self.first
-        return self.cursors.get("tree", self.skip) + self.first
+        return max(self.cursors.get("heading", self.skip) - 1, self.skip) + self.first
 
 
 # ---------------------------------------------------------------------------
@@ -251,6 +252,9 @@ class MacroBlockProcessor(BlockProcessor):
             count = len(parent)
             self.parser.parseChunk(parent, output)
             for element in parent[count:]:
+                # Marked for other extensions in this pipeline (the citation
+                # links skip it); the mark is removed before the HTML is written.
+                element.set(MACRO_OUTPUT, call.name)
                 if "case-study-box" in (element.get("class") or "").split():
                     element.set("data-search-exclude", "")
         if after:
@@ -338,6 +342,7 @@ class FactsTreeprocessor(Treeprocessor):
             tag = element.tag
             if not isinstance(tag, str):
                 continue
+            element.attrib.pop(MACRO_OUTPUT, None)
             ident = element.get("id")
             if ident:
                 facts.ids.add(ident)
@@ -348,15 +353,19 @@ class FactsTreeprocessor(Treeprocessor):
                 explicit = ident if ident in lines.explicit_ids else None
                 line = lines.find_heading(text, explicit)
                 facts.headings.append(Heading(int(tag[1]), text, ident or "", line))
+                # Links are searched for from their section's heading on, so
+                # a link that is not in the source (written by an extension)
+                # cannot carry the search past the rest of the page.
+                lines.cursors["link"] = line - 1
             elif tag == "a" and element.get("href") is not None:
                 href = element.get("href")
                 if "footnote-ref" in (element.get("class") or "") or "footnote-backref" in (element.get("class") or ""):
                     continue
                 if "headerlink" in (element.get("class") or ""):
                     continue
-                facts.links.append(Link(href, lines.find(href)))
+                facts.links.append(Link(href, lines.find(href, "link")))
             elif tag == "img" and element.get("src") is not None:
-                facts.links.append(Link(element.get("src"), lines.find(element.get("src"))))
+                facts.links.append(Link(element.get("src"), lines.find(element.get("src"), "link")))
             style = element.get("style")
             if style and tag in ("td", "th"):
                 align = ALIGN.match(style)

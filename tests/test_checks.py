@@ -155,8 +155,8 @@ def test_rewording_r3_lists_every_section_that_addresses_it(tmp_path):
 
     for name in ("docs", "case_studies", "includes"):
         shutil.copytree(PROJECT / name, tmp_path / name)
-    for name in ("recommendations.yml", "whats-new.yml", "mkdocs.yml"):
-        shutil.copy(PROJECT / name, tmp_path / name)
+    for path in PROJECT.glob("*.yml"):  # the register, the changelog, the law tables, mkdocs.yml
+        shutil.copy(path, tmp_path / path.name)
     for name in ("macros", "overrides", "templates"):
         (tmp_path / name).symlink_to(PROJECT / name)
     register = tmp_path / "recommendations.yml"
