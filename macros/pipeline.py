@@ -374,6 +374,7 @@ class FactsTreeprocessor(Treeprocessor):
                     classes = (element.get("class") or "").split()
                     element.set("class", " ".join(classes + [f"align-{align.group(1)}"]))
             for name, value in element.attrib.items():
+                value = value or ""
                 if name.startswith("on") or value.strip().lower().startswith("javascript:") or name == "style":
                     facts.attributes.append((lines.find(value or name, "attr"), tag, name, value))
         facts.footnotes = sorted(i for i in footnote_ids if i.startswith("fn:"))

@@ -135,7 +135,7 @@ def test_macros_behave_like_markdown(tmp_path):
     assert '{{< case_study("CS-99") >}}' in code
     assert '{{< addresses("R9@000000") >}}' in code
     assert '{{< case_study("CS-98") >}}' in code
-    details = tree.xpath("//article//details")[0]
+    details = tree.xpath("//article//details[summary[normalize-space()='How this was handled']]")[0]
     assert details.xpath(".//div[contains(@class, 'case-study-box')]"), "the case study is inside the collapsible"
     assert "CS-01" in details.text_content()
     nested = tree.xpath("//article//div[contains(@class, 'note')]//li//div[contains(@class, 'case-study-box')]")

@@ -77,7 +77,7 @@ def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
 # The modules import problem() from here, so they are imported after it.
 from .case_studies import check_case_studies, check_case_study_use, check_personal_data, check_unfilled_template  # noqa: E402
 from .html_safety import check_html  # noqa: E402
-from .law import check_case_study_offences, check_citations, check_law_data  # noqa: E402
+from .law import check_case_study_offences, check_citations, check_law_data, check_table_calls  # noqa: E402
 from .links import check_links  # noqa: E402
 from .prose import check_abbreviations, check_sentences  # noqa: E402
 from .register import (  # noqa: E402
@@ -121,6 +121,7 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_html(project)
     out += check_links(project, facts)
     out += check_citations(project)
+    out += check_table_calls(project)
     return _sorted(out)
 
 

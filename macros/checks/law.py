@@ -36,6 +36,13 @@ def check_law_data(project: Project) -> list[Problem]:
                 f"default_act '{act}' is not an Act in provisions.yml{_did_you_mean(str(act), law.acts)}",
                 f"Use an id from provisions.yml (known: {', '.join(sorted(law.acts)) or 'none'})",
             ))
+    return out
+
+
+def check_table_calls(project: Project) -> list[Problem]:
+    """offence_table() and penalty_table() name tables in provisions.yml
+    (the calls as the parse found them, so never a call shown in code)."""
+    out = []
     tables = render.offence_tables(project)
     for page in project.pages:
         for call in page.calls:
