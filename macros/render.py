@@ -6,6 +6,7 @@ written relative to the page they appear on, so MkDocs validates them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from .project import Project
@@ -15,6 +16,7 @@ COVERAGE_URI = "recommendations/coverage.md"
 CASE_INDEX_URI = "case-studies/index.md"
 GLOSSARY_URI = "glossary.md"
 WHATS_NEW_URI = "whats-new.md"
+LAW_URI = "law.md"
 PRINT_URI = "print.md"
 
 
@@ -343,6 +345,7 @@ def reference_pages(project: Project) -> dict[str, str]:
             CASE_INDEX_URI: case_index_page(project),
             GLOSSARY_URI: glossary_page(project),
             WHATS_NEW_URI: whats_new_page(project),
+            LAW_URI: law_page(project),
         }
         for item_id in project.items:
             cached[item_uri(item_id)] = item_page(project, item_id)
@@ -456,3 +459,53 @@ def penalty_table(project: Project, tables: list[str]) -> str:
         cells = _offence_cells(act, key, provision, offence)
         out.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in (cells[0], cells[2], cells[-1])) + " |")
     return "\n".join(out) + "\n"
+
+
+def law_page(project: Project) -> str:
+    """The table of provisions and the table of cases, for readers: every
+    provision and case the guidance relies on, linked to its text, with the
+    dates that have been checked and, where one has not, "check the current
+    position"."""
+    from .law import label
+    from .model import UNVERIFIED
+
+    def when(value) -> str:
+        return CHECK[0].upper() + CHECK[1:] if value == UNVERIFIED else long_date(value)
+
+    out = [
+        _front("Provisions and cases", "Every Act, section and case this guidance relies on, with a link to its text."),
+        "# Provisions and cases\n",
+        "This page lists every provision and every case the guidance relies on, with a link to the text.",
+        "Where a date or a penalty has not been checked against the source, it says so: check the current position before you rely on it.",
+        "The offence tables in the guidance are built from the same list.\n",
+        "## Provisions\n",
+    ]
+    for act_id, act in project.law.acts.items():
+        if not act.provisions:
+            continue
+        home = f"https://www.legislation.gov.uk/{act.legislation}" if act.legislation else act.url
+        short = next((n for n in [act.cite_as, *act.names] if n and re.fullmatch(r"[A-Z]{2,6}", n)), None)
+        out.append(f"### {act.title}" + (f" ({short})" if short else "") + "\n")
+        if home:
+            out.append(f"[The text of the {'Act' if act.legislation else 'document'}]({home})\n")
+        out += ["| Provision | Heading | In force | Notes |", "|---|---|---|---|"]
+        for key, provision in act.provisions.items():
+            start = when(provision.in_force_from)
+            if provision.in_force_to:
+                start += f"; until {when(provision.in_force_to)}"
+            notes = provision.note or ""
+            if provision.offences:
+                offences = "; ".join(o.name for o in provision.offences)
+                notes = (notes + " " if notes else "") + f"Creates an offence: {offences}."
+            cells = [f"[{label(key)}]({act.address(key)})", provision.heading or "", start, notes]
+            out.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in cells) + " |")
+        out.append("")
+    out += ["## Cases\n", "| Case | Citation | Court and date | What it decided | Judgment |", "|---|---|---|---|---|"]
+    for case in project.law.cases.cases if project.law.cases else []:
+        date = when(case.date)
+        decided = case.decided if case.checked else case.decided + " (Not yet checked against the judgment.)"
+        judgment = f"[Read the judgment]({case.judgment})" if case.judgment else "No public copy found"
+        cells = [case.name, case.citation, f"{case.court}, {date}", decided, judgment]
+        out.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in cells) + " |")
+    out.append("")
+    return "\n".join(out)

@@ -79,3 +79,11 @@ def test_the_build_links_each_provision_and_case_once_per_page(tmp_path):
     assert "s.99" not in [t for _, t in links]  # code is left alone
     # The generated table links its provisions itself.
     assert re.search(r'href="https://www.legislation.gov.uk/ukpga/1997/40/section/4A">(<abbr[^>]*>)?PHA(</abbr>)? s.4A</a>', html)
+
+
+def test_the_provisions_and_cases_page_says_what_is_unchecked(tmp_path):
+    project = load_project(assemble(tmp_path / "site"))
+    page = render.law_page(project)
+    assert "| [s.2](https://www.legislation.gov.uk/ukpga/1997/40/section/2) |  | Check the current position |  |" in page
+    assert "| [s.4A](https://www.legislation.gov.uk/ukpga/1997/40/section/4A) |  | 25 November 2012 | Creates an offence" in page
+    assert "[Read the judgment](https://www.bailii.org/ew/cases/EWCA/Crim/2000/93.html)" in page
