@@ -12,7 +12,7 @@ SYSTEM_DEPS := $(PYTHON) tests/system_deps.py
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help setup test-tools serve build check test test-fast bench offline lock audit schema new-case-study clean
+.PHONY: help setup test-tools serve build check test test-fast bench offline lock audit schema shingles new-case-study clean
 
 help:          ## List the tasks
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*## /\t/'
@@ -66,6 +66,9 @@ audit: ## Report known vulnerabilities in the locked versions (never fails on a 
 
 schema: $(STAMP) ## Write the JSON Schemas for editors to schema/
 	$(BIN)/python -m macros.cli schema
+
+shingles: $(STAMP) ## Refresh tests/data/shared-shingles.txt from ../shared (own-words test)
+	$(BIN)/python -m tests.own_words --update $(if $(SHARED),--shared $(SHARED))
 
 clean:
 	rm -rf site build
