@@ -268,11 +268,6 @@ def on_page_markdown(markdown, page, config, files):
     meta = project.page_meta(source) if source else None
     if meta is None:
         return markdown
-    delivers = []
-    for item_id in project.items_on_page(source.uri):
-        target = files.get_file_from_path(render.item_uri(item_id))
-        delivers.append({"id": item_id, "title": project.items[item_id].title,
-                         "url": get_relative_url(target.url, page.url)})
     # Rank guidance chapters above the short generated pages in search.
     page.meta.setdefault("search", {}).setdefault("boost", GUIDANCE_SEARCH_BOOST)
     page.meta["facts"] = {
@@ -283,7 +278,7 @@ def on_page_markdown(markdown, page, config, files):
         "law_as_at_short": short_date(meta.law_as_at),
         "review_due_month": f"{short_month(meta.review_due)} {meta.review_due.year}",
         "owner": meta.owner,
-        "delivers": delivers,
+        "delivers": [],  # filled in on_page_context, once every page is parsed
     }
     return markdown
 
@@ -323,8 +318,18 @@ _PLACES: dict[str, object] = {}  # page -> the menu entry highlighted while it r
 
 
 def on_page_context(context, page, config, nav):
-    """A generated page that is not in the menu (a case study, an item page)
-    highlights the menu entry it is reached from (overrides/partials/nav-item.html)."""
+    """The items a guidance page delivers, for its page facts (known only
+    once every page is parsed). A generated page that is not in the menu (a
+    case study, an item page) highlights the menu entry it is reached from
+    (overrides/partials/nav-item.html)."""
+    facts = page.meta.get("facts")
+    if facts is not None:
+        project = _project(config)
+        facts["delivers"] = [
+            {"id": item_id, "title": project.items[item_id].title,
+             "url": get_relative_url(exports._url(render.item_uri(item_id)), page.url)}
+            for item_id in project.items_on_page(page.file.src_uri)
+        ]
     place = render.nav_place(page.file.src_uri)
     if place and page.parent is None:
         entry = next((p for p in nav.pages if p.file.src_uri == place), None)

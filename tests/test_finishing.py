@@ -151,3 +151,14 @@ def test_the_register_has_its_own_menu_entry(built_site):
     entries = {a.text_content().strip(): a.get("href") for a in nav.xpath(".//a")}
     assert entries.get("The register") == "../recommendations/"
     assert entries.get("Coverage matrix") == "../recommendations/coverage/"
+
+
+def test_page_facts_name_every_item_the_page_delivers(built_site):
+    """The facts are filled once every page is parsed (on_page_context): an
+    earlier hook would see no sections yet and show nothing."""
+    for source in PROJ.pages:
+        expected = PROJ.items_on_page(source.uri)
+        page = built_site / (exports._url(source.uri) or ".") / "index.html"
+        links = parse(page).xpath('//dl[@class="page-facts"]//a/text()')
+        assert links == expected, source.uri
+    assert "R3" in PROJ.items_on_page("pleas.md")

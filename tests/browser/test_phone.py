@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, new_context
+from tests.browser.conftest import DESKTOP, PHONE, csp_violations, goto, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -43,8 +43,9 @@ def open_page(browser, viewport, scheme="light"):
 
 
 def close(context, page):
-    assert page.evaluate("window.__cspViolations || []") == []
+    violations = csp_violations(page)
     context.close()
+    assert violations == [], "content security policy violations"
 
 
 # Problems with the tables on the current page: sideways scrolling, a cell
@@ -80,7 +81,7 @@ def test_no_table_scrolls_sideways_at_360px_and_every_cell_shows_its_label(brows
     context, page = open_page(browser, PHONE, scheme)
     problems = []
     for rel in pages_with_tables:
-        page.goto(site_url + rel)
+        goto(page, site_url + rel)
         problems += [f"{rel or 'home'}: {p}" for p in page.evaluate(TABLE_PROBLEMS)]
     close(context, page)
     assert problems == []
@@ -90,7 +91,7 @@ def test_the_maximum_sentence_comes_straight_after_its_offence(browser, site_url
     context, page = open_page(browser, PHONE)
     rows = []
     for rel in pages_with_tables:
-        page.goto(site_url + rel)
+        goto(page, site_url + rel)
         rows += page.evaluate("""() => [...document.querySelectorAll('article td[data-label]')]
           .filter(c => /maximum/i.test(c.dataset.label) && c !== c.parentElement.firstElementChild)
           .map(c => {
@@ -105,9 +106,9 @@ def test_the_maximum_sentence_comes_straight_after_its_offence(browser, site_url
 
 def test_reflowed_tables_are_still_tables_for_screen_readers(browser, site_url):
     context, page = open_page(browser, PHONE)
-    page.goto(site_url + "offences/")
+    goto(page, site_url + "offences/")
     tree = page.locator("article table").first.aria_snapshot()
-    page.goto(site_url + "recommendations/coverage/")
+    goto(page, site_url + "recommendations/coverage/")
     matrix = page.locator("article .coverage-matrix table").nth(1).aria_snapshot()
     close(context, page)
     assert tree.startswith("- table") and 'columnheader "Mode of trial and maximum"' in tree
@@ -119,7 +120,7 @@ def test_reflowed_tables_are_still_tables_for_screen_readers(browser, site_url):
 
 def test_coverage_matrix_on_a_phone_lists_labelled_ticks(browser, site_url):
     context, page = open_page(browser, PHONE)
-    page.goto(site_url + "recommendations/coverage/")
+    goto(page, site_url + "recommendations/coverage/")
     cells = page.evaluate("""() => [...document.querySelectorAll('.coverage-matrix tbody td:not(:first-child)')].map(td => {
       const box = td.getBoundingClientRect();
       return {text: td.textContent.trim(), label: td.dataset.label, width: box.width, right: box.right};
@@ -134,7 +135,7 @@ def test_coverage_matrix_on_a_phone_lists_labelled_ticks(browser, site_url):
 
 def test_page_facts_fit_one_line_on_a_phone_and_the_rest_is_a_tap_away(browser, site_url):
     context, page = open_page(browser, PHONE)
-    page.goto(site_url + "pleas/")
+    goto(page, site_url + "pleas/")
     assert not page.locator("dl.page-facts").is_visible()
     summary = page.locator(".page-facts-phone summary")
     assert re.search(r"Law as at \d{1,2} [A-Z][a-z]{2,4} 20\d\d · Review due [A-Z][a-z]{2,4} 20\d\d$", summary.inner_text().strip())
@@ -147,7 +148,7 @@ def test_page_facts_fit_one_line_on_a_phone_and_the_rest_is_a_tap_away(browser, 
     assert owner.is_visible()
     close(context, page)
     context, page = open_page(browser, DESKTOP)
-    page.goto(site_url + "pleas/")
+    goto(page, site_url + "pleas/")
     assert page.locator("dl.page-facts").is_visible() and not page.locator(".page-facts-phone").is_visible()
     close(context, page)
 
@@ -156,7 +157,7 @@ def test_long_chapters_open_with_an_on_this_page_list(browser, site_url, guidanc
     context, page = open_page(browser, PHONE)
     wrong = []
     for rel in guidance_pages:
-        page.goto(site_url + rel)
+        goto(page, site_url + rel)
         screens = page.evaluate("document.documentElement.scrollHeight") / PHONE["height"]
         sections = page.locator("article h2").count()
         shown = page.locator(".page-contents").is_visible()
@@ -166,7 +167,7 @@ def test_long_chapters_open_with_an_on_this_page_list(browser, site_url, guidanc
         if screens > 3.5 and sections > 1 and not shown or screens < 2 and shown:
             wrong.append(f"{rel or 'home'}: {screens:.1f} screens, list shown: {shown}")
     assert wrong == []
-    page.goto(site_url + "protective-orders/")
+    goto(page, site_url + "protective-orders/")
     page.locator(".page-contents summary").click()
     link = page.locator(".page-contents a").nth(2)
     target = link.get_attribute("href")
@@ -175,7 +176,7 @@ def test_long_chapters_open_with_an_on_this_page_list(browser, site_url, guidanc
     assert page.locator(target).evaluate("h => { const b = h.getBoundingClientRect(); return b.top >= 0 && b.top < innerHeight; }")
     close(context, page)
     context, page = open_page(browser, DESKTOP)
-    page.goto(site_url + "protective-orders/")
+    goto(page, site_url + "protective-orders/")
     assert page.locator(".page-contents").count() == 1 and not page.locator(".page-contents").is_visible()
     close(context, page)
 
@@ -186,7 +187,7 @@ def test_site_name_is_not_cut_off_on_a_phone(browser, site_url, rel):
     header once the reader scrolls, may end in an ellipsis: it is in full at
     the top of the page.)"""
     context, page = open_page(browser, PHONE)
-    page.goto(site_url + rel)
+    goto(page, site_url + rel)
     name = page.locator(".md-header__topic").first.locator(".md-ellipsis")
     clipped = name.evaluate("e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1")
     box = name.bounding_box()
@@ -199,7 +200,7 @@ def test_site_name_is_not_cut_off_on_a_phone(browser, site_url, rel):
 def test_generated_pages_highlight_their_place_in_the_menu(browser, site_url):
     context, page = open_page(browser, DESKTOP)
     for rel, entry in (("case-studies/cs-03/", "Case studies"), ("recommendations/r3/", "The register")):
-        page.goto(site_url + rel)
+        goto(page, site_url + rel)
         active = page.locator(".md-sidebar--primary a.md-nav__link--active")
         assert active.count() == 1 and active.inner_text().strip() == entry
         assert active.is_visible()
@@ -211,7 +212,7 @@ def test_generated_pages_highlight_their_place_in_the_menu(browser, site_url):
 
 def test_must_do_box_and_tables_use_the_body_type_size_on_desktop(browser, site_url):
     context, page = open_page(browser, DESKTOP)
-    page.goto(site_url + "offences/")
+    goto(page, site_url + "offences/")
     size = "e => getComputedStyle(e).fontSize"
     body = page.locator("article > p:not(.addresses)").first.evaluate(size)
     must_do = page.locator("article .admonition.abstract li").first.evaluate(size)
@@ -224,7 +225,7 @@ def test_must_do_box_and_tables_use_the_body_type_size_on_desktop(browser, site_
 
 def test_traceability_tag_links_to_its_item(browser, site_url):
     context, page = open_page(browser, PHONE)
-    page.goto(site_url + "pleas/")
+    goto(page, site_url + "pleas/")
     tag = page.locator("article .addresses a", has_text="R3").first
     assert tag.get_attribute("title").startswith("R3: ")
     box = tag.bounding_box()
