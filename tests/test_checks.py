@@ -9,6 +9,7 @@ expected.txt.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -50,22 +51,37 @@ def test_broken_fixture_gives_exact_messages(tmp_path, name):
     assert any(f"[{code_of(name)}]" in line for line in expected)
 
 
+PROBLEM_LINE = re.compile(r"^(?:ERROR|WARNING) +- +(\S+:\d+: \[[a-z-]+\] .*)$", re.M)
+
+
 @pytest.mark.parametrize("name", FIXTURES)
-def test_broken_fixture_fails_the_build(tmp_path, name):
-    """Every error stops `mkdocs build`, with the same file:line messages.
-    A warning (an overdue review, two sentences on a line) must not, so that
-    build must pass."""
+def test_check_and_build_agree(tmp_path, name):
+    """`make check` (the command itself) and `mkdocs build` report exactly the
+    same errors for every broken fixture, each with file, line, code and fix,
+    and neither ever prints a traceback. Every error stops the build before
+    anything is published; a warning alone (an overdue review, two sentences
+    on a line) stops neither."""
+    import subprocess
+    import sys
+
+    from tests.sites import PROJECT
+
     site = assemble(tmp_path / "site", name)
-    result = build(site, tmp_path / "out")
+    check = subprocess.run([sys.executable, "-m", "macros.cli", "check", "--root", str(site), "--today", TODAY.isoformat()],
+                           cwd=PROJECT, capture_output=True, text=True)
+    built = build(site, tmp_path / "out")
+    assert "Traceback" not in check.stdout + check.stderr
+    assert "Traceback" not in built.stdout + built.stderr
+    check_errors = sorted(line for line in check.stdout.splitlines() if not line.startswith("warning: "))
+    build_errors = sorted(PROBLEM_LINE.findall(built.stderr))
+    assert check_errors == build_errors
+    assert (check.returncode != 0) == (built.returncode != 0) == bool(check_errors)
+    for line in check_errors:
+        assert re.match(r"^\S+:\d+: \[[a-z-]+\] .+\. \S.*$", line), f"no file, line, code and fix: {line}"
     expected = (BROKEN / name / "expected.txt").read_text(encoding="utf-8").splitlines()
-    errors = [line for line in expected if not any(f"[{code}]" in line for code in checks.WARNINGS)]
-    if not errors:
-        assert result.returncode == 0, result.stderr
-        return
-    assert result.returncode != 0
-    for line in errors:
-        assert line in result.stderr
-    assert not (tmp_path / "out" / "index.html").exists(), "nothing may be published"
+    assert check_errors == sorted(line for line in expected if not any(f"[{code}]" in line for code in checks.WARNINGS))
+    if check_errors:
+        assert not (tmp_path / "out" / "index.html").exists(), "nothing may be published"
 
 
 def test_every_check_code_has_a_broken_fixture():
@@ -144,6 +160,39 @@ def test_macros_behave_like_markdown(tmp_path):
     after = tree.xpath("//article/p[normalize-space()='After the boxes.']")
     assert after, "the paragraph after the boxes is back at the top level"
     assert "{{<" not in " ".join(tree.xpath("//article//p//text()[not(ancestor::code)]"))
+
+
+CSP_SAFE_MARKDOWN = """
+
+## Penalties at a glance
+
+| Offence | Section | Maximum (years) |
+|:---|:---:|---:|
+| Stalking | 2A | 0.5 |
+| Stalking involving fear of violence | 4A | 10 |
+
+The Act is at <https://www.legislation.gov.uk/ukpga/1997/40/section/4A>.
+"""
+
+
+def test_markdown_obeys_the_content_security_policy(tmp_path):
+    """Table alignment is published as classes (never style= nor the obsolete
+    align=), and a standard autolink is a link, not raw HTML."""
+    from lxml import html as lxml_html
+
+    site = assemble(tmp_path / "site")
+    index = site / "docs" / "index.md"
+    index.write_text(index.read_text() + CSP_SAFE_MARKDOWN)
+    assert problems_of(site) == []
+    result = build(site, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    tree = lxml_html.parse(str(tmp_path / "out" / "index.html"))
+    assert not tree.xpath("//article//*[@style or @align]")
+    cells = tree.xpath("//article//table//tr[2]/td")
+    assert [c.get("class") for c in cells] == ["align-left", "align-center", "align-right"]
+    assert tree.xpath("//article//a[@href='https://www.legislation.gov.uk/ukpga/1997/40/section/4A']")
+    css = (site / "docs" / "assets" / "stylesheets" / "guidance.css").read_text()
+    assert all(f".align-{side} {{ text-align: {side}; }}" in css for side in ("left", "center", "right"))
 
 
 def test_rewording_r3_lists_every_section_that_addresses_it(tmp_path):
