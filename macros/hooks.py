@@ -24,27 +24,37 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
-
-
-def _forget_changed_code(package: str = "macros") -> None:
-    """Under `make serve`, a saved change to the project's Python code takes
-    effect on the next rebuild: MkDocs runs this file again before every
-    rebuild, so forgetting the package when one of its files is newer than
-    the loaded copy makes the import below load it afresh."""
-    loaded = sys.modules.get(package)
-    if os.environ.get("GUIDANCE_SERVE") != "1" or loaded is None or not getattr(loaded, "__file__", None):
-        return
-    stamp = max((p.stat().st_mtime_ns for p in Path(loaded.__file__).parent.rglob("*.py")), default=0)
-    if getattr(loaded, "_loaded_stamp", stamp) != stamp:
-        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
-            del sys.modules[name]
-    else:
-        loaded._loaded_stamp = stamp
-
-
-_forget_changed_code()
-
 from macros import citations, exports, printview, project as project_index, render, serve, stage  # noqa: E402
+
+_MODULES = {"citations": "macros.citations", "exports": "macros.exports", "printview": "macros.printview",
+            "project_index": "macros.project", "render": "macros.render", "serve": "macros.serve", "stage": "macros.stage"}
+
+
+def _code_stamp() -> int:
+    return max((p.stat().st_mtime_ns for p in (ROOT / "macros").rglob("*.py")), default=0)
+
+
+_LOADED_STAMP = [_code_stamp()]
+
+
+def _reload_changed_code() -> None:
+    """Under `make serve`, a saved change to the project's Python code takes
+    effect on the next rebuild. MkDocs loads this file once per process, so
+    when any file in macros/ is newer than the loaded code, the package is
+    imported afresh and this module's names are pointed at the new modules
+    (the macros plugin imports the package again on every rebuild)."""
+    stamp = _code_stamp()
+    if stamp == _LOADED_STAMP[0]:
+        return
+    import importlib
+
+    for name in [n for n in sys.modules if n == "macros" or n.startswith("macros.")]:
+        del sys.modules[name]
+    for name, module in _MODULES.items():
+        globals()[name] = importlib.import_module(module)
+    _LOADED_STAMP[0] = stamp
+    log.info("Reloaded the project's code in macros/")
+
 
 log = logging.getLogger("mkdocs.plugins.guidance")
 GUIDANCE_SEARCH_BOOST = 3
@@ -75,12 +85,15 @@ _SERVE_ERRORS: list = []  # under serve: the errors shown instead of every page
 _SERVE_WARNINGS: list[str] = []  # under serve: build warnings shown on every page
 
 
+@event_priority(100)  # first, so that under serve changed code is reloaded before the macros plugin imports it
 def on_config(config):
     """Fail closed: run every check before anything renders.
 
     Under `make serve` the build never fails (MkDocs would hold every request
     until a good build): the errors replace every page instead, and build
     warnings are shown at the top of each page (macros/serve.py)."""
+    if serve.serving():
+        _reload_changed_code()
     _serve_offline_shim_locally(config)
     _add_citation_links(config)
     if serve.serving():
@@ -136,10 +149,7 @@ class _WarningCollector(logging.Handler):
         super().__init__(level=logging.WARNING)
 
     def emit(self, record):
-        # The hooks module is re-run before every rebuild: report to the newest copy.
-        module = sys.modules.get(__name__)
-        target = getattr(module, "_SERVE_WARNINGS", _SERVE_WARNINGS)
-        target.append(record.getMessage())
+        _SERVE_WARNINGS.append(record.getMessage())
 
 
 def on_page_read_source(page, config):

@@ -7,8 +7,8 @@ and fix); once they are fixed, the next rebuild publishes the pages again and
 the browser reloads by itself. `make build` and `make check` still fail closed.
 
 Serve mode is switched on by the hooks' on_startup (MkDocs passes
-command="serve") through the environment variable GUIDANCE_SERVE, which
-survives the config reload that MkDocs does before every rebuild.
+command="serve"), through the environment variable GUIDANCE_SERVE so that
+every part of the process sees it.
 Nothing here imports MkDocs.
 """
 
@@ -52,7 +52,7 @@ def warnings_banner(messages: list[str]) -> str:
     items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
     return (
         '<div class="serve-warnings admonition warning" role="alert">'
-        '<p class="admonition-title">The build reported problems: `make build` would fail</p>'
+        '<p class="admonition-title">The build reported problems: <code>make build</code> would fail</p>'
         f"<ul>{items}</ul></div>"
     )
 

@@ -76,3 +76,48 @@ def test_the_build_outside_serve_still_fails_closed(tmp_path):
     result = build(site, tmp_path / "out")
     assert result.returncode != 0
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_a_save_to_the_project_code_takes_effect_on_the_next_rebuild(tmp_path):
+    """macros/ is watched, and changed code is imported afresh (hooks.py)."""
+    import os
+    import shutil
+
+    site = assemble(tmp_path / "site")
+    os.unlink(site / "macros")
+    shutil.copytree(PROJECT / "macros", site / "macros", ignore=shutil.ignore_patterns("__pycache__"))
+    (site / "mkdocs.yml").write_text((site / "mkdocs.yml").read_text() + "watch:\n  - macros\n")
+    server = Served(site, "/fixture/")
+    try:
+        server.wait_for("files/", lambda html: "What the file must contain" in html, timeout=60)
+        code = site / "macros" / "serve.py"
+        save(code, code.read_text().replace("# The guidance has {count}", "# Changed code: the guidance has {count}"))
+        page = site / "docs" / "files.md"
+        save(page, page.read_text().replace("(history.md#looking-at-the-whole-history)", "(history.md#nope)"))
+        server.wait_for("files/", lambda html: "Changed code: the guidance has 1 problem" in html)
+        assert "Traceback" not in server.output()
+    finally:
+        server.stop()
+
+
+def test_under_serve_a_build_warning_is_shown_on_the_pages_not_fatal(tmp_path):
+    """A problem that MkDocs itself reports (here a menu entry for a page that
+    does not exist) would stop a strict build, and `mkdocs serve` would hang;
+    under serve the pages are published with the problem shown on them."""
+    import os
+    import subprocess
+
+    from tests.sites import ENV, MKDOCS
+
+    site = assemble(tmp_path / "site")
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text() + "nav:\n  - index.md\n  - files.md\n  - history.md\n  - missing.md\n")
+    result = subprocess.run([str(MKDOCS), "build", "-f", str(config), "-d", str(tmp_path / "out")],
+                            capture_output=True, text=True, cwd=site, env={**ENV, "GUIDANCE_SERVE": "1"})
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "files" / "index.html").read_text()
+    assert "missing.md" in html and ("serve-warnings" in html or "serve-problems" in html)
+    strict = subprocess.run([str(MKDOCS), "build", "--strict", "-f", str(config), "-d", str(tmp_path / "strict")],
+                            capture_output=True, text=True, cwd=site, env={k: v for k, v in ENV.items() if k != "GUIDANCE_SERVE"})
+    assert strict.returncode != 0
+    assert os.environ.get("GUIDANCE_SERVE") is None
