@@ -48,12 +48,24 @@ def _reload_changed_code() -> None:
         return
     import importlib
 
-    for name in [n for n in sys.modules if n == "macros" or n.startswith("macros.")]:
-        del sys.modules[name]
-    for name, module in _MODULES.items():
-        globals()[name] = importlib.import_module(module)
     _LOADED_STAMP[0] = stamp
+    old = {n: m for n, m in sys.modules.items() if n == "macros" or n.startswith("macros.")}
+    for name in old:
+        del sys.modules[name]
+    if str(ROOT) not in sys.path:  # MkDocs restores sys.path after loading this file
+        sys.path.insert(0, str(ROOT))
+    try:
+        fresh = {name: importlib.import_module(module) for name, module in _MODULES.items()}
+    except Exception as exc:  # e.g. a syntax error being typed: keep the old code, say why
+        sys.modules.update(old)
+        _CODE_ERROR[:] = [f"the changed code in macros/ cannot be loaded ({exc!r}); the previous code is still in use"]
+        return
+    globals().update(fresh)
+    _CODE_ERROR.clear()
     log.info("Reloaded the project's code in macros/")
+
+
+_CODE_ERROR: list[str] = []
 
 
 log = logging.getLogger("mkdocs.plugins.guidance")
@@ -136,6 +148,10 @@ def _serve_config(config):
 
         problems = [Problem("internal-error", Location(config.config_file_path, 1), f"the checks failed: {exc!r}",
                             "Run `make check` to see the traceback, and report it")]
+    if _CODE_ERROR:
+        from macros.model import Location, Problem
+
+        problems = [Problem("internal-error", Location("macros", 1), _CODE_ERROR[0], "Fix the code and save again")] + list(problems)
     _SERVE_ERRORS.extend(p for p in problems if p.severity == "error")
     if not any(isinstance(h, _WarningCollector) for h in logging.getLogger("mkdocs").handlers):
         logging.getLogger("mkdocs").addHandler(_WarningCollector())
