@@ -68,8 +68,8 @@ def timed(*jobs: tuple[list[str], Path], runs: int = RUNS) -> list[float]:
 def copy_project(dest: Path) -> Path:
     for name in ("docs", "case_studies", "includes", "overrides", "templates"):
         shutil.copytree(PROJECT / name, dest / name)
-    for name in ("mkdocs.yml", "recommendations.yml", "whats-new.yml"):
-        shutil.copy(PROJECT / name, dest / name)
+    for path in PROJECT.glob("*.yml"):  # mkdocs.yml and every data file it builds from (or watches)
+        shutil.copy(path, dest / path.name)
     os.symlink(PROJECT / "macros", dest / "macros")
     return dest
 
