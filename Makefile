@@ -12,7 +12,7 @@ SYSTEM_DEPS := $(PYTHON) tests/system_deps.py
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help setup test-tools serve build check test test-fast bench offline lock audit schema shingles new-case-study clean
+.PHONY: help setup test-tools serve build check anchors test test-fast bench offline lock audit schema shingles new-case-study clean
 
 help:          ## List the tasks
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*## /\t/'
@@ -63,6 +63,9 @@ lock: ## Refresh the hashed lock file from requirements/requirements.in
 audit: ## Report known vulnerabilities in the locked versions (never fails on a network error)
 	test -x $(VENV)-tools/bin/pip-audit || ($(PYTHON) -m venv $(VENV)-tools && $(VENV)-tools/bin/pip install --quiet pip-audit==2.10.0)
 	$(VENV)-tools/bin/pip-audit --require-hashes --disable-pip -r requirements/requirements.txt || echo "pip-audit reported problems or could not reach the advisory service: read the output above."
+
+anchors: $(STAMP) ## Refresh anchors.lock.json, the record of published heading ids (run it on purpose)
+	$(BIN)/python -m macros.cli anchors
 
 schema: $(STAMP) ## Write the JSON Schemas for editors to schema/
 	$(BIN)/python -m macros.cli schema

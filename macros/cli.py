@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--root", default=".", type=Path)
     check.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
     sub.add_parser("schema", help="write the JSON Schemas to schema/")
+    anchors = sub.add_parser("anchors", help="refresh anchors.lock.json, the record of published anchors")
+    anchors.add_argument("--root", default=".", type=Path)
     args = parser.parse_args(argv)
     if args.command == "schema":
         from .schema import write_schemas
@@ -36,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in write_schemas(Path("schema")):
             print(f"wrote {path}")
         return 0
+    if args.command == "anchors":
+        return write_anchor_record(args.root)
     started = time.perf_counter()
     problems, project = stage.check_site(args.root, args.today)
     errors = [p for p in problems if p.severity == "error"]
@@ -56,6 +60,28 @@ def main(argv: list[str] | None = None) -> int:
     if errors:
         print("Fix the errors above (each line says how), then run `make check` again.", file=sys.stderr)
     return 1 if errors else 0
+
+
+def write_anchor_record(root: Path) -> int:
+    """`make anchors`: record the heading ids every page publishes now. Run it
+    on purpose, after deciding that removed or renamed anchors may go."""
+    import json
+
+    from .checks import published_anchors
+    from .load import ANCHOR_RECORD
+
+    problems, project = stage.check_site(root)
+    blocking = [p for p in problems if p.severity == "error" and p.code != "anchor-removed"]
+    if project is None or blocking or not project.facts:
+        for p in blocking:
+            print(p)
+        print("Fix the errors above first (`make check`); the record was not changed.", file=sys.stderr)
+        return 1
+    path = Path(root) / ANCHOR_RECORD
+    record = published_anchors(project)
+    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {path}: {sum(len(v) for v in record.values())} anchors on {len(record)} pages")
+    return 0
 
 
 if __name__ == "__main__":

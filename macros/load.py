@@ -121,6 +121,33 @@ def parse_page(text: str, rel: str, uri: str) -> SourcePage:
     return SourcePage(rel, uri, text, meta, start, meta_error=errors, front=front)
 
 
+ANCHOR_RECORD = "anchors.lock.json"
+
+
+def load_anchor_record(root: Path) -> tuple[dict[str, list[str]] | None, dict[str, int], str | None]:
+    """The record of published anchors ({page: [id, ...]}), the line of each
+    page in the file, and an error message if it cannot be read. (None, {},
+    None) when there is no record."""
+    import json
+
+    path = root / ANCHOR_RECORD
+    if not path.exists():
+        return None, {}, None
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        return None, {}, f"it is not valid JSON ({exc})"
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        return None, {}, "it is not a list of anchors for each page"
+    lines = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(r'^\s*"([^"]+)":\s*\[', line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return data, lines, None
+
+
 def source_files(root: Path, folder: str) -> list[Path]:
     base = root / folder
     return sorted(p for p in base.rglob("*.md") if not any(part.startswith((".", "_")) for part in p.relative_to(base).parts))

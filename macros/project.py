@@ -45,6 +45,8 @@ class Project:
     uses: list[Use] = field(default_factory=list)
     law: Law = field(default_factory=Law)  # provisions.yml and cases.yml
     facts: dict = field(default_factory=dict)  # uri -> pipeline.PageFacts, once the pages are parsed
+    redirects: set = field(default_factory=set)  # old docs paths that mkdocs.yml redirects (set by stage.py)
+    anchor_record: tuple = (None, {}, None)  # load.load_anchor_record(): published anchors, their lines, an error
 
     # ---- lookups (computed once: the project does not change after loading)
     @cached_property
@@ -211,6 +213,7 @@ def load_project(root: Path | str, parse: bool = True) -> Project:
         }
     project = Project(root, source, register, errors, pages, studies, terms, term_lines, allowed, changelog)
     project.law = load_law(root)
+    project.anchor_record = load.load_anchor_record(root)
     project.index()
     return project
 
@@ -229,7 +232,7 @@ def _signature(root: Path) -> tuple:
             for name in names:
                 st = os.stat(os.path.join(dirpath, name))
                 stamp.append((dirpath, name, st.st_mtime_ns, st.st_size))
-    for name in ("recommendations.yml", CHANGELOG, "provisions.yml", "cases.yml"):
+    for name in ("recommendations.yml", CHANGELOG, "provisions.yml", "cases.yml", load.ANCHOR_RECORD):
         if (root / name).exists():
             st = (root / name).stat()
             stamp.append((name, st.st_mtime_ns, st.st_size))

@@ -195,6 +195,24 @@ def test_markdown_obeys_the_content_security_policy(tmp_path):
     assert all(f".align-{side} {{ text-align: {side}; }}" in css for side in ("left", "center", "right"))
 
 
+def test_published_anchors_do_not_move_silently(tmp_path):
+    """`make anchors` records the heading ids; renaming a heading then fails
+    the check until the old id is kept ({#...}) or the record is refreshed."""
+    from macros import cli
+    from tests.sites import PROJECT
+
+    assert (PROJECT / "anchors.lock.json").exists(), "the real site keeps a record of its anchors"
+    site = assemble(tmp_path / "site")
+    assert cli.main(["anchors", "--root", str(site)]) == 0
+    assert "what-the-file-must-contain" in (site / "anchors.lock.json").read_text()
+    assert problems_of(site) == []
+    files = site / "docs" / "files.md"
+    files.write_text(files.read_text().replace("## What the file must contain", "## What a file must contain"))
+    assert [p.split(":")[0] + " " + p.split("[")[1].split("]")[0] for p in problems_of(site)] == ["docs/files.md anchor-removed"]
+    files.write_text(files.read_text().replace("## What a file must contain", "## What a file must contain {#what-the-file-must-contain}"))
+    assert problems_of(site) == []
+
+
 def test_rewording_r3_lists_every_section_that_addresses_it(tmp_path):
     """Suspect links on the real guidance: reword R3 and every section that
     claims to deliver it must be listed for re-review."""

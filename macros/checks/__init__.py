@@ -44,6 +44,7 @@ CODES: dict[str, str] = {
     "broken-link": "A link points to a page that does not exist.",
     "broken-anchor": "A link points to a heading that does not exist on the target page.",
     "unstable-anchor": "A link points to an id numbered automatically (_1) because two headings share their text.",
+    "anchor-removed": "A heading id recorded in anchors.lock.json (published, so perhaps bookmarked) no longer exists.",
     "not-in-nav": "A guidance page is not in the navigation in mkdocs.yml.",
     "build-warning": "MkDocs warned while reading the pages; the strict build stops on any warning.",
     "insecure-link": "An external link uses http instead of https.",
@@ -78,7 +79,7 @@ def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
 from .case_studies import check_case_studies, check_case_study_use, check_personal_data, check_unfilled_template  # noqa: E402
 from .html_safety import check_html  # noqa: E402
 from .law import check_case_study_offences, check_citations, check_law_data, check_table_calls  # noqa: E402
-from .links import check_links  # noqa: E402
+from .links import check_anchor_record, check_links, published_anchors  # noqa: E402
 from .prose import check_abbreviations, check_sentences  # noqa: E402
 from .register import (  # noqa: E402
     check_changelog,
@@ -120,6 +121,7 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_case_study_use(project)
     out += check_html(project)
     out += check_links(project, facts)
+    out += check_anchor_record(project)
     out += check_citations(project)
     out += check_table_calls(project)
     return _sorted(out)

@@ -75,3 +75,48 @@ def check_links(project: Project, facts: dict) -> list[Problem]:
                                    f"'{title}' is not the only heading with that text on '{resolved}'; it moves when such a heading is added or removed above it",
                                    f"Give the heading an explicit id, for example '## {title} {{#{base}-...}}', and link to that id"))
     return out
+
+
+def published_anchors(project: Project) -> dict[str, list[str]]:
+    """The heading ids readers can link to on each guidance page and case
+    study, as the parse made them: what `make anchors` records."""
+    return {
+        page.uri: sorted(h.anchor for h in page.headings if h.anchor)
+        for page in sorted(project.pages + project.case_studies, key=lambda p: p.uri)
+        if page.facts is not None
+    }
+
+
+def check_anchor_record(project: Project) -> list[Problem]:
+    """A heading id in anchors.lock.json (published, so perhaps bookmarked or
+    cited) must still exist: renaming or removing it needs a decision."""
+    from ..load import ANCHOR_RECORD
+
+    record, lines, error = project.anchor_record
+    if error:
+        return [problem("anchor-removed", ANCHOR_RECORD, 1, f"the record of published anchors cannot be read: {error}",
+                        "Run `make anchors` to write it again")]
+    if record is None:
+        return []
+    current = published_anchors(project)
+    paths = {p.uri: p.path for p in project.pages + project.case_studies}
+    out = []
+    for uri, anchors in sorted(record.items()):
+        if uri not in current:
+            if uri in project.redirects:
+                continue  # readers who follow an old link are sent on
+            out.append(problem("anchor-removed", ANCHOR_RECORD, lines.get(uri, 1),
+                               f"the page '{uri}' was published with {len(anchors)} anchor(s) and no longer exists",
+                               "Add a redirect from it in mkdocs.yml (redirect_maps), then run `make anchors` to refresh the record"))
+            continue
+        for anchor in anchors:
+            if anchor not in current[uri]:
+                near = suggest(anchor, current[uri], cutoff=0.5)
+                page = next(p for p in project.pages + project.case_studies if p.uri == uri)
+                line = next((h.line for h in page.headings if h.anchor == near), page.body_start)
+                out.append(problem("anchor-removed", paths.get(uri, uri), line,
+                                   f"the published anchor '{uri}#{anchor}' no longer exists"
+                                   + (f" (the nearest heading id is '#{near}')" if near else ""),
+                                   f"If the heading was renamed, keep the old address with an explicit id: '## New title {{#{anchor}}}'; "
+                                   "if the section is gone on purpose, run `make anchors` to refresh the record"))
+    return out
