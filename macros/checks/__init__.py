@@ -62,7 +62,7 @@ CODES: dict[str, str] = {
     "sentence-per-line": "A line of prose holds more than one sentence (a warning: it does not block the build).",
     "law-data": "provisions.yml or cases.yml breaks its schema, or a page's default_act is not an Act in provisions.yml.",
     "unresolved-citation": "A section is cited without an Act: none is named before it in its paragraph and the page has no default_act.",
-    "unknown-provision": "A citation resolves to a section that is not in provisions.yml (often a typo).",
+    "unknown-provision": "A citation, or a link to legislation.gov.uk, is to a section that is not in provisions.yml (often a typo).",
     "unknown-case": "A case named in the prose is not in cases.yml.",
 }
 
@@ -78,7 +78,7 @@ def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
 # The modules import problem() from here, so they are imported after it.
 from .case_studies import check_case_studies, check_case_study_use, check_personal_data, check_unfilled_template  # noqa: E402
 from .html_safety import check_html  # noqa: E402
-from .law import check_case_study_offences, check_citations, check_law_data, check_table_calls  # noqa: E402
+from .law import check_case_study_offences, check_citations, check_law_data, check_legislation_links, check_table_calls  # noqa: E402
 from .links import check_anchor_record, check_links, published_anchors  # noqa: E402
 from .prose import check_abbreviations, check_sentences  # noqa: E402
 from .register import (  # noqa: E402
@@ -123,6 +123,7 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_links(project, facts)
     out += check_anchor_record(project)
     out += check_citations(project)
+    out += check_legislation_links(project, facts)
     out += check_table_calls(project)
     return _sorted(out)
 

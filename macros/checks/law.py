@@ -137,6 +137,47 @@ def check_case_study_offences(project: Project) -> list[Problem]:
     return out
 
 
+LEGISLATION_LINK = re.compile(
+    r"^https://(?:www\.)?legislation\.gov\.uk/((?:ukpga|uksi)/(?:\d{4}|[A-Za-z0-9]+/[\d-]+)/\d+)/(section|schedule)/(\w+)"
+)
+
+
+def check_legislation_links(project: Project, facts: dict) -> list[Problem]:
+    """A link written by hand to a section on legislation.gov.uk must point
+    to a provision in provisions.yml, so that the table of provisions (and
+    its commencement dates) covers every provision the guidance relies on."""
+    law = project.law
+    if law.errors:
+        return []
+    by_path = {act.legislation: act_id for act_id, act in law.acts.items() if act.legislation}
+    out = []
+    for uri, page in facts.items():
+        if uri == render.PRINT_URI:
+            continue
+        for link in page.links:
+            match = LEGISLATION_LINK.match(link.target)
+            if not match:
+                continue
+            path, kind, number = match.groups()
+            key = number if kind == "section" else f"Sch {number}"
+            act_id = by_path.get(path)
+            if act_id is None:
+                out.append(problem(
+                    "unknown-provision", page.path, link.line,
+                    f"the link '{link.target}' is to an Act that is not in provisions.yml",
+                    "Add the Act and the provision to provisions.yml, checked on legislation.gov.uk, or correct the link",
+                ))
+            elif key not in law.acts[act_id].provisions:
+                near = law.suggest(act_id, key)
+                hint = f" (did you mean {' or '.join(label(k) for k in near)}?)" if near else ""
+                out.append(problem(
+                    "unknown-provision", page.path, link.line,
+                    f"the link '{link.target}' is to {law.acts[act_id].title}, {label(key)}, which is not in provisions.yml{hint}",
+                    "Add the provision to provisions.yml, checked on legislation.gov.uk, or correct the link",
+                ))
+    return out
+
+
 def _line_of(lines: list[str], raw: str, cursor: tuple[int, int], body: int) -> tuple[int, tuple[int, int]]:
     """(1-based line, new cursor) of the next occurrence of `raw` (not inside
     a longer word: "s.2" is not found in "paras.2") at or after the cursor
