@@ -30,6 +30,9 @@ import lxml.html
 BASE = "https://print.invalid/"  # a stand-in origin for resolving site-relative links
 ID_REFERENCES = ("for", "headers", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns")
 HEADING = re.compile(r"^h([1-6])$")
+# Links whose text identifies their target on paper ("R3", "F1: ..."): the
+# register items. Their addresses are not printed.
+LABEL_ONLY = ("recommendations/",)
 
 
 @dataclass
@@ -160,7 +163,7 @@ def _rewrite_link(a, chapter: Chapter, by_url: dict, titles: dict, print_url: st
         return
     relative = _relative(path, print_url)
     a.set("href", relative + (f"?{resolved.query}" if resolved.query else "") + (f"#{resolved.fragment}" if resolved.fragment else ""))
-    if site_url:
+    if site_url and not path.startswith(LABEL_ONLY):
         a.set("data-print-href", site_url.rstrip("/") + "/" + path + (f"#{resolved.fragment}" if resolved.fragment else ""))
 
 

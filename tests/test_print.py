@@ -113,3 +113,10 @@ def test_assemble_is_pure():
     html = printview.assemble(chapters, "print/", "https://example.org/g/")
     assert 'href="#a--x"' in html and 'href="#b--x"' in html and 'data-print-title="B: X"' in html
     assert "<h1" not in html and '<h3 id="b--x">' in html
+
+
+def test_register_item_links_print_no_address():
+    chapters = [printview.Chapter("a", "a/", "A", '<p><a href="../recommendations/r3/">R3</a> <a href="../case-studies/cs-01/">CS-01</a></p>')]
+    html = printview.assemble(chapters, "print/", "https://example.org/g/")
+    assert 'href="../recommendations/r3/">R3' in html
+    assert html.count("data-print-href") == 1 and 'data-print-href="https://example.org/g/case-studies/cs-01/"' in html
