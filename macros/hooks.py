@@ -244,6 +244,8 @@ def on_env(env, config, files):
                 if file.page is not None:
                     file.page.content = html
             return env
+        if stage.checking():
+            return env  # `make check` writes nothing: the exports and print view are output only
         for name, content in _exports(_project(config), config).items():
             found = files.get_file_from_path(name)
             if found is not None:

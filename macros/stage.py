@@ -52,6 +52,12 @@ class Build:
 
 CURRENT: Build | None = None
 TODAY: dt.date | None = None  # `make check --today` sets it
+_CHECKING = False  # True while check_site runs the stages (nothing is written)
+
+
+def checking() -> bool:
+    """True under `make check`: the hooks skip work that only produces output."""
+    return _CHECKING
 
 
 class _Capture(logging.Handler):
@@ -243,7 +249,7 @@ def check_site(root: Path | str, today: dt.date | None = None) -> tuple[list[Pro
     does up to (not including) writing: load mkdocs.yml, the plugins' and
     hooks' on_config, files and nav events, then parse every page once
     through the configured pipeline. Return (problems, project)."""
-    global TODAY
+    global TODAY, _CHECKING
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -253,6 +259,7 @@ def check_site(root: Path | str, today: dt.date | None = None) -> tuple[list[Pro
 
     root = Path(root).resolve()
     TODAY = today
+    _CHECKING = True
     here = os.getcwd()
     os.chdir(root)  # as `mkdocs build` is run: snippets and hooks read paths from here
     quiet = logging.getLogger("mkdocs")
@@ -303,6 +310,7 @@ def check_site(root: Path | str, today: dt.date | None = None) -> tuple[list[Pro
         quiet.removeHandler(sink)
         quiet.propagate, _ = saved
         TODAY = None
+        _CHECKING = False
         os.chdir(here)
     build = CURRENT
     return sorted(build.problems, key=_order), build.project
