@@ -36,10 +36,6 @@ SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 from .model import SourcePage
 
-# Fences, for the print view until it is built from the rendered chapters.
-FENCE = re.compile(r"^\s*(```|~~~)")
-
-
 @dataclass
 class RegisterSource:
     path: str

@@ -35,7 +35,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-import xml.etree.ElementTree as etree
+from html.parser import HTMLParser
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -287,6 +287,29 @@ class OldBracesProcessor(InlineProcessor):
         return None, None, None  # leave the text as it is
 
 
+class _IdCollector(HTMLParser):
+    """Ids in raw HTML, as MkDocs collects them (its _HTMLHandler)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and (name == "id" or (name == "name" and tag == "a")):
+                self.ids.add(value)
+
+
+def html_ids(raw: str) -> set[str]:
+    """The ids a reader's browser gets from a piece of raw HTML."""
+    if "id=" not in raw and "name=" not in raw:
+        return set()
+    collector = _IdCollector()
+    collector.feed(raw)
+    collector.close()
+    return collector.ids
+
+
 class RecordRawBlocks(Preprocessor):
     """Wraps the html_block preprocessor and records what it stashes: exactly
     the raw HTML blocks the parser found (code is already stashed apart)."""
@@ -305,6 +328,7 @@ class RecordRawBlocks(Preprocessor):
                 if isinstance(raw, str):
                     first = next((line for line in raw.splitlines() if line.strip()), raw)
                     self.ext.current.raw_html.append(RawHTML(self.ext.lines.find(first[:80], "html"), html=raw))
+                    self.ext.current.ids.update(html_ids(raw))
                 else:
                     opening = f"<{raw.tag}"
                     self.ext.current.raw_html.append(RawHTML(self.ext.lines.find(opening, "html"), element=raw))
@@ -322,6 +346,7 @@ class RecordRawInline(InlineProcessor):
         raw = self.md.htmlStash.store(m.group(1))
         if self.ext.current is not None:
             self.ext.current.raw_html.append(RawHTML(self.ext.lines.find(m.group(1), "inline-html"), html=m.group(1)))
+            self.ext.current.ids.update(html_ids(m.group(1)))
         return raw, m.start(0), m.end(0)
 
 

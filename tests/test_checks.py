@@ -195,6 +195,19 @@ def test_markdown_obeys_the_content_security_policy(tmp_path):
     assert all(f".align-{side} {{ text-align: {side}; }}" in css for side in ("left", "center", "right"))
 
 
+def test_anchors_are_the_ids_readers_get(tmp_path):
+    """Ids from attribute lists and raw HTML are link targets, as in the
+    browser; an id the parser never writes is not."""
+    site = assemble(tmp_path / "site")
+    history = site / "docs" / "history.md"
+    history.write_text(history.read_text() + '\n## Older reports {#older}\n\n<span id="kept-anchor"></span>A note.\n')
+    index = site / "docs" / "index.md"
+    index.write_text(index.read_text() + "\nSee [older reports](history.md#older) and [the note](history.md#kept-anchor).\n")
+    assert problems_of(site) == []
+    index.write_text(index.read_text() + "\nAnd [a heading id toc never wrote](history.md#older-reports).\n")
+    assert [p.split("[")[1].split("]")[0] for p in problems_of(site)] == ["broken-anchor"]
+
+
 def test_published_anchors_do_not_move_silently(tmp_path):
     """`make anchors` records the heading ids; renaming a heading then fails
     the check until the old id is kept ({#...}) or the record is refreshed."""
