@@ -57,6 +57,7 @@ MACRO_INLINE = r"\{\{<\s*(?P<expr>.*?)\s*>\}\}"
 # it as raw text.
 OLD_BRACES = r"\{\{-?\s*(?P<name>[A-Za-z_]\w*)\s*\((?P<rest>[^}]*)\)\s*-?\}\}"
 KNOWN_MACROS = ("addresses", "case_study", "offence_table", "penalty_table")
+INLINE = "a macro must stand on a line of its own"
 MACRO_OUTPUT = "data-macro-output"  # marks the elements a macro call produced, until the HTML is written
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 EXPLICIT_ID = re.compile(r"\{[^}\n]*#([\w:.-]+)")
@@ -194,7 +195,7 @@ class GuidanceExtension(Extension):
         line = self.lines.find(raw, "inline" if inline else "call") if self.lines else 1
         name, args, error = parse_call(expr)
         if error is None and inline:
-            error = "a macro must stand on a line of its own"
+            error = INLINE
         call = MacroCall(name, args, line, raw, error)
         if self.current is not None:
             self.current.calls.append(call)

@@ -11,7 +11,7 @@ from collections import Counter
 from pydantic import ValidationError
 
 from ..model import Changelog, PageMeta, Problem
-from ..pipeline import KNOWN_MACROS, did_you_mean
+from ..pipeline import INLINE, KNOWN_MACROS, did_you_mean
 from ..project import Project
 from . import problem
 from .common import DATE_FIX, bad_date, field_line, known_ids, schema_problems
@@ -95,6 +95,10 @@ def check_macros(project: Project) -> list[Problem]:
             elif page in project.case_studies:
                 out.append(problem("macro-syntax", page.path, call.line, f"case studies cannot use macros ('{call.raw}')",
                                    "Remove the macro; link to a page with an ordinary Markdown link instead"))
+            elif call.error == INLINE:
+                out.append(problem("macro-syntax", page.path, call.line, f"'{call.raw}': {call.error}",
+                                   "Put the call on a line of its own, with a blank line before and after it "
+                                   "(indent it to nest it in a list or a box); inside `code` it is shown as written"))
             elif call.error:
                 out.append(problem("macro-syntax", page.path, call.line, f"'{call.raw}': {call.error}",
                                    'Write it like {{< addresses("R3@3d0885") >}} or {{< case_study("CS-01") >}}'))
