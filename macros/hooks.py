@@ -267,7 +267,7 @@ def on_env(env, config, files):
     page.content += printview.assemble(chapters, page.url, config.site_url or "")
     from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-    page.toc = TableOfContents([AnchorLink(c.title, c.key, 2) for c in chapters])
+    page.toc = TableOfContents([AnchorLink(c.title, c.title_id, 2) for c in chapters])  # headings, for toc.follow
     return env
 
 

@@ -46,6 +46,7 @@ class Chapter:
     title: str
     html: str
     facts: dict = field(default_factory=dict)
+    title_id: str = ""  # set by assemble(): the id of the chapter's printed title
 
 
 def chapter_key(src_uri: str) -> str:
@@ -128,6 +129,8 @@ def assemble(chapters: list[Chapter], print_url: str, site_url: str = "") -> str
         facts_html = f'<p class="print-chapter__facts">{_escape(line)}</p>' if line else ""
         # The chapter's own title (now an h2) comes first; its dates go under it.
         match = re.match(r"\s*(<h2\b.*?</h2>)", body, re.S)
+        title_id = re.match(r'\s*<h2\b[^>]*\bid="([^"]+)"', body)
+        chapter.title_id = title_id.group(1) if title_id else chapter.key
         if match:
             body = match.group(1) + facts_html + body[match.end():]
         else:

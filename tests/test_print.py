@@ -120,3 +120,9 @@ def test_register_item_links_print_no_address():
     html = printview.assemble(chapters, "print/", "https://example.org/g/")
     assert 'href="../recommendations/r3/">R3' in html
     assert html.count("data-print-href") == 1 and 'data-print-href="https://example.org/g/case-studies/cs-01/"' in html
+
+
+def test_assemble_records_each_chapter_title_id():
+    chapters = [printview.Chapter("a", "a/", "A", '<h1 id="a-title">A</h1><p>x</p>')]
+    printview.assemble(chapters, "print/")
+    assert chapters[0].title_id == "a--a-title"
