@@ -93,10 +93,11 @@ def _phone_numbers(line: str):
     """Phone numbers in any written form ("(07700) 900 125", "+44 7700 900125",
     "07700-900-125", foreign numbers), found by Google's libphonenumber rules
     (the `phonenumbers` library) with the UK as the default region. Matches of
-    fewer than nine national digits (years, section numbers) are not numbers."""
+    fewer than nine national digits (years, section numbers) are not numbers,
+    nor is one ending in a two-digit year ("4512345/23", a crime reference)."""
     for match in phonenumbers.PhoneNumberMatcher(line, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
-        if len(str(match.number.national_number)) >= 9:
-            yield match.raw_string
+        if len(str(match.number.national_number)) >= 9 and not re.search(r"/\d{2}$", match.raw_string):
+            yield match.raw_string  # (a number ending "/23" is a reference with its year, reported as one)
 
 
 # UK registration marks in any case: current (AB12 CDE), prefix (A123 BCD)
