@@ -360,15 +360,17 @@ class FactsTreeprocessor(Treeprocessor):
 
     def run(self, root):
         facts, lines = self.ext.current, self.ext.lines
+        for element in root.iter():
+            if isinstance(element.tag, str):
+                element.attrib.pop(MACRO_OUTPUT, None)
+                _align_by_class(element)
         if facts is None:
-            return None
+            return None  # a page that is not ours to check (the serve error page)
         footnote_ids = set()
-        seen_slugs: dict[str, int] = {}
         for element in root.iter():
             tag = element.tag
             if not isinstance(tag, str):
                 continue
-            element.attrib.pop(MACRO_OUTPUT, None)
             ident = element.get("id")
             if ident:
                 facts.ids.add(ident)
@@ -392,13 +394,6 @@ class FactsTreeprocessor(Treeprocessor):
                 facts.links.append(Link(href, lines.find(href, "link")))
             elif tag == "img" and element.get("src") is not None:
                 facts.links.append(Link(element.get("src"), lines.find(element.get("src"), "link")))
-            style = element.get("style")
-            if style and tag in ("td", "th"):
-                align = ALIGN.match(style)
-                if align:
-                    del element.attrib["style"]
-                    classes = (element.get("class") or "").split()
-                    element.set("class", " ".join(classes + [f"align-{align.group(1)}"]))
             for name, value in element.attrib.items():
                 value = value or ""
                 if name.startswith("on") or value.strip().lower().startswith("javascript:") or name == "style":
@@ -412,6 +407,19 @@ class FactsTreeprocessor(Treeprocessor):
             if number.isdigit() and base in facts.ids and heading.anchor not in lines.explicit_ids:
                 facts.automatic_ids[heading.anchor] = heading.line
         return None
+
+
+def _align_by_class(element) -> None:
+    """Table alignment as a class (align-left/center/right, styled in the
+    site CSS): the tables extension writes style="text-align: ...", which the
+    content security policy blocks."""
+    style = element.get("style")
+    if style and element.tag in ("td", "th"):
+        align = ALIGN.match(style)
+        if align:
+            del element.attrib["style"]
+            classes = (element.get("class") or "").split()
+            element.set("class", " ".join(classes + [f"align-{align.group(1)}"]))
 
 
 def _text(element):
