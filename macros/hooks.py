@@ -25,9 +25,11 @@ from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
 from macros import citations, exports, printview, project as project_index, render, serve, stage  # noqa: E402
+from macros import offline_reading, search  # noqa: E402
 
 _MODULES = {"citations": "macros.citations", "exports": "macros.exports", "printview": "macros.printview",
-            "project_index": "macros.project", "render": "macros.render", "serve": "macros.serve", "stage": "macros.stage"}
+            "project_index": "macros.project", "render": "macros.render", "serve": "macros.serve", "stage": "macros.stage",
+            "offline_reading": "macros.offline_reading", "search": "macros.search"}
 
 
 def _code_stamp() -> int:
@@ -66,7 +68,6 @@ def _reload_changed_code() -> None:
 
 
 _CODE_ERROR: list[str] = []
-
 
 log = logging.getLogger("mkdocs.plugins.guidance")
 GUIDANCE_SEARCH_BOOST = 3
@@ -108,6 +109,7 @@ def on_config(config):
         _reload_changed_code()
     _serve_offline_shim_locally(config)
     _add_citation_links(config)
+    offline_reading.configure(config, published=_published())
     if serve.serving():
         return _serve_config(config)
     _stage(stage.on_config, config)
@@ -186,8 +188,15 @@ def _serve_offline_shim_locally(config):
     polyfills[:] = [p for p in polyfills if "iframe-worker" not in str(p)] + [offline.SHIM_PATH]
 
 
+def _published() -> bool:
+    """True for the site as published: not `make serve`, not the offline zip."""
+    return not serve.serving() and not os.environ.get("GUIDANCE_SHIM") and \
+        os.environ.get("GUIDANCE_OFFLINE", "false").lower() not in ("1", "true")
+
+
 def on_files(files, config):
     """Add the generated pages (register, item pages, case studies, indexes)."""
+    offline_reading.drop_worker_unless_published(files, _published())
     project = _project(config)
     order = [uri for uri in _nav_order(config.nav) if uri.endswith(".md")] if config.nav else [p.uri for p in project.pages]
     chapters = [uri for uri in order if any(p.uri == uri for p in project.pages) and uri not in ("index.md", "accessibility.md")]
@@ -380,7 +389,13 @@ def on_post_page(output, page, config):
 
 def on_post_build(config):
     """Finish the HTML files written outside on_post_page (the 404 page and
-    redirect stubs), and ship the offline shim when building the offline copy."""
+    redirect stubs), and ship the offline shim when building the offline copy.
+    Also make the search index ready for the law (macros/search.py) and list
+    what the service worker stores (macros/offline_reading.py)."""
+    try:
+        search.postprocess(Path(config.site_dir), Path(config.config_file_path).parent)
+    except search.SearchSettingsError as exc:
+        raise PluginError(str(exc)) from None
     if os.environ.get("GUIDANCE_SHIM"):
         from macros import offline
 
@@ -391,6 +406,8 @@ def on_post_build(config):
         html = path.read_text(encoding="utf-8")
         if 'http-equiv="Content-Security-Policy"' not in html:
             path.write_text(_finish(html), encoding="utf-8")
+    if _published():
+        offline_reading.write_manifest(Path(config.site_dir))
 
 
 def _finish(html: str) -> str:

@@ -1,6 +1,12 @@
 """`make offline`: a zip of the site that works from the file system.
 
-    python -m macros.offline [--out build]
+    python -m macros.offline [--out build] [--site site]
+
+It writes build/guidance-offline-<date>.zip (kept as a dated release) and,
+when the site has been built into --site, copies it to
+<site>/guidance-offline.zip: the stable address every page's footer links to
+(overrides/partials/copyright.html). `make build offline` therefore publishes
+the zip with the site.
 
 Material's offline plugin inlines the search index and makes links end in
 .html. Search runs in a web worker, which browsers refuse on file://, so the
@@ -31,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIM_PACKAGE = "iframe-worker@1.0.4"
 SHIM_SHA256 = "e8e412dbcfea9b7e31b5ffa288d7b6035915e714c542f4176a0cdbe262fc9609"
 SHIM_PATH = "assets/javascripts/iframe-worker-shim.js"  # inside the site
+STABLE_NAME = "guidance-offline.zip"  # in the published site, linked from every footer
 
 
 def fetch_shim(cache: Path) -> Path:
@@ -70,6 +77,7 @@ def worker_url(html: str) -> str | None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m macros.offline")
     parser.add_argument("--out", default=ROOT / "build", type=Path)
+    parser.add_argument("--site", default=ROOT / "site", type=Path, help="the built site to publish the zip in")
     args = parser.parse_args(argv)
     shim = fetch_shim(args.out / "npm")
     site = args.out / "offline-site"
@@ -85,6 +93,11 @@ def main(argv=None) -> int:
             if path.is_file():
                 zf.write(path, Path("guidance") / path.relative_to(site))
     print(f"Wrote {zip_path} ({zip_path.stat().st_size // 1024} KB). Unzip it and open guidance/index.html.")
+    if (args.site / "index.html").is_file():
+        shutil.copy(zip_path, args.site / STABLE_NAME)
+        print(f"Copied it to {args.site / STABLE_NAME}, the address every page's footer links to.")
+    else:
+        print(f"No built site in {args.site}: run `make build offline` to publish the zip at {STABLE_NAME}.")
     return 0
 
 

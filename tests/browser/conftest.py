@@ -157,7 +157,11 @@ SEARCH_PROBE = """
 
 def new_context(browser, **kwargs):
     """A fresh browser context with generous timeouts, recording CSP
-    violations (read them with `csp_violations(page)`) and probing search."""
+    violations (read them with `csp_violations(page)`) and probing search.
+    Service workers are blocked unless a test asks for them
+    (`service_workers="allow"`), so that each test sees the network's pages,
+    not a copy stored by an earlier test (docs/sw.js)."""
+    kwargs.setdefault("service_workers", "block")
     context = browser.new_context(**kwargs)
     context.set_default_timeout(ACTION_TIMEOUT)
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT)

@@ -1,0 +1,230 @@
+"""Search that answers: the search index, made ready for the law.
+
+Material's search plugin writes `search/search_index.json` (one document per
+page and per section: location, title, HTML text). `postprocess()` rewrites
+it after the build (called from macros/hooks.py, on_post_build):
+
+- Curly quotes and apostrophes, non-breaking and other hyphens and
+  non-breaking spaces become their plain forms (`normalise`), so that
+  "landlord’s" and "ex‑partner" are found however they are typed. The
+  browser applies the same table to the query
+  (docs/assets/javascripts/search.js).
+- Page furniture ("This section delivers ...") is taken out of the text.
+- A hidden `keys` field holds one token per citation that the separator
+  would otherwise split: "r.31.3" and "rule 31.3" -> "r31.3", "para. 5" ->
+  "para5", "art. 8" and "Article 8" -> "art8", "reg. 4" -> "reg4",
+  "Sch. 1" and "Schedule 1" -> "sch1". The browser turns such a query into
+  the one required token, so "art. 8" finds article 8 and not every "8".
+  It also holds the other members of any synonym group the section uses.
+- A hidden `defines` field, weighted far above titles, holds the citation
+  tokens of the provisions a section defines (search.yml), so a citation
+  query lists the defining page first.
+- The register, the coverage matrix and the item pages are weighted below
+  the chapters.
+
+The fields and their weights are set in mkdocs.yml (plugins: search: fields).
+Inputs: the index as a dict and the checked settings. Output: a new dict.
+Errors: a bad search.yml or an `at` that names no section gives
+`search.yml:line: code: problem. Fix: ...` (SearchSettingsError).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator
+
+from . import load
+
+SETTINGS_FILE = "search.yml"
+LOW_BOOST = 0.1  # register, coverage matrix and item pages
+LOW_PAGES = ("recommendations/",)
+
+# One table for the index and the query (kept in step with search.js).
+_CHARACTERS = {
+    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u00ad": "",
+}
+_CHARACTER = re.compile("[" + "".join(_CHARACTERS) + "]")
+
+# Citations the separator would split: kind -> what the text may write.
+# (Sections, "s.4A", need no token: the separator drops "s." so "4a" stays.)
+_NOT_A_YEAR = r"(?!(?:19|20)\d\d\b)"
+CITATION_KINDS = {
+    "r": r"(?<![\w.])(?:r\.|[Rr]ule\b)\s?" + _NOT_A_YEAR + r"(?P<n>\d+(?:\.\d+)*)",
+    "para": r"\b(?:paras?\.|paragraph\b)\s?" + _NOT_A_YEAR + r"(?P<n>\d+[A-Za-z]*)",
+    "art": r"\b(?:arts?\.|article\b)\s?" + _NOT_A_YEAR + r"(?P<n>\d+[A-Za-z]*)",
+    "reg": r"\b(?:regs?\.|regulation\b)\s?" + _NOT_A_YEAR + r"(?P<n>\d+[A-Za-z]*)",
+    "sch": r"\b(?:sch\.|schedule\b)\s?" + _NOT_A_YEAR + r"(?P<n>\d+[A-Za-z]*)",
+}
+_CITATION = {kind: re.compile(rx, 0 if kind == "r" else re.I) for kind, rx in CITATION_KINDS.items()}
+_SECTION = re.compile(r"\bss?\.\s?(?P<n>\d+[A-Za-z]*)|\bsections?\s(?P<m>\d+[A-Za-z]*)", re.I)
+
+# Page furniture that must never be searched or shown as an excerpt.
+_FURNITURE = [
+    re.compile(r"<span class=\"visually-hidden\">This section delivers</span>[^<]*", re.S),
+    re.compile(r"This section delivers the recommendations? or findings?:[^<]*"),
+]
+_TAG = re.compile(r"<[^>]+>")
+
+
+class SearchSettingsError(ValueError):
+    """A problem in search.yml or between it and the built index."""
+
+
+def normalise(text: str) -> str:
+    """Curly quotes and apostrophes, special hyphens and spaces -> plain ones."""
+    return _CHARACTER.sub(lambda m: _CHARACTERS[m.group(0)], text)
+
+
+def citation_tokens(text: str) -> list[str]:
+    """The citation tokens of a text, in order, once each.
+
+    "CrimPR r.31.3 and rule 24.1" -> ["r31.3", "r24.1"]; "para. 2A of Sch. 1"
+    -> ["para2a", "sch1"]. Sections give none: the separator handles them."""
+    plain = normalise(_TAG.sub(" ", text))
+    found = []
+    for kind, pattern in _CITATION.items():
+        found += [(m.start(), kind + m.group("n").lower()) for m in pattern.finditer(plain)]
+    return list(dict.fromkeys(token for _, token in sorted(found)))
+
+
+def provision_token(citation: str) -> str:
+    """The token a search for a provision looks up: "PHA s.4A" -> "4a",
+    "Sch. 1" -> "sch1". Raises ValueError for anything else."""
+    section = _SECTION.search(citation)
+    if section:
+        return (section.group("n") or section.group("m")).lower()
+    tokens = citation_tokens(citation)
+    if len(tokens) != 1:
+        raise ValueError(f"'{citation}' is not one citation of a section, rule, paragraph, article, regulation or schedule")
+    return tokens[0]
+
+
+def _member_pattern(member: str) -> re.Pattern:
+    words = [re.escape(w) for w in re.split(r"[\s-]+", normalise(member).strip()) if w]
+    return re.compile(r"(?<!\w)" + r"[\s-]?".join(words), re.I)
+
+
+def _group(group: list[str]) -> list[str]:
+    if len(group) < 2 or any(not str(m).strip() for m in group):
+        raise ValueError(f"{group} is not a group of two or more words or phrases")
+    return group
+
+
+class Settings(BaseModel):
+    """search.yml, checked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    class Definition(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        provision: str
+        at: str
+
+        @field_validator("provision")
+        @classmethod
+        def _one_citation(cls, value: str) -> str:
+            provision_token(value)
+            return value
+
+        @field_validator("at")
+        @classmethod
+        def _an_address(cls, value: str) -> str:
+            if value.startswith("/") or "://" in value or not re.fullmatch(r"[a-z0-9/._-]*/(#[a-z0-9_-]+)?", value):
+                raise ValueError(f"'{value}' is not a page address such as offences/#the-law")
+            return value
+
+    synonyms: list[Annotated[list[str], AfterValidator(_group)]] = []
+    defines: list[Definition] = []
+
+
+def load_settings(root: Path, name: str = SETTINGS_FILE) -> Settings:
+    """Read and check search.yml (none: no synonyms or definitions). Raises
+    SearchSettingsError with the line."""
+    path = root / name
+    if not path.exists():
+        return Settings()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SearchSettingsError(f"{name}:1: search-settings: cannot read it ({exc.strerror}). "
+                                  "Fix: restore the file from git.") from None
+    try:
+        data = yaml.load(text, Loader=load.SafeLoader) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise SearchSettingsError(f"{name}:{mark.line + 1 if mark else 1}: search-settings: not valid YAML "
+                                  f"({getattr(exc, 'problem', exc)}). Fix: correct the line.") from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        lines = load.yaml_lines(text)
+        error = exc.errors()[0]
+        where = tuple(error["loc"])
+        while where and where not in lines:
+            where = where[:-1]
+        message = error["msg"].removeprefix("Value error, ")
+        raise SearchSettingsError(f"{name}:{lines.get(where, 1)}: search-settings: {'.'.join(map(str, error['loc']))}: "
+                                  f"{message}. Fix: see the comment at the top of {name}.") from None
+
+
+def strip_furniture(text: str) -> str:
+    for pattern in _FURNITURE:
+        text = pattern.sub("", text)
+    return text
+
+
+def process_index(index: dict, settings: Settings) -> dict:
+    """The index with plain characters, no furniture, `keys` and `defines`
+    fields, and lower weights for the register pages. Raises
+    SearchSettingsError if a definition's `at` is not a section of the index."""
+    docs = index.get("docs", [])
+    locations = {doc["location"]: doc for doc in docs}
+    defines: dict[str, list[str]] = {}
+    for i, definition in enumerate(settings.defines):
+        if definition.at not in locations:
+            near = [loc for loc in locations if loc.split("#")[0] == definition.at.split("#")[0]]
+            raise SearchSettingsError(
+                f"{SETTINGS_FILE}: search-settings: defines[{i}] ({definition.provision}) points at "
+                f"'{definition.at}', which is not a section of the site. "
+                f"Fix: use one of {near[:6] or 'the pages in the menu'}.")
+        defines.setdefault(definition.at, []).append(provision_token(definition.provision))
+    groups = [(group, [_member_pattern(m) for m in group]) for group in settings.synonyms]
+    out = []
+    for doc in docs:
+        doc = dict(doc)
+        doc["title"] = normalise(doc.get("title", ""))
+        doc["text"] = normalise(strip_furniture(doc.get("text", "")))
+        plain = _TAG.sub(" ", doc["title"] + " " + doc["text"])
+        keys = citation_tokens(plain)
+        for group, patterns in groups:
+            if any(p.search(plain) for p in patterns):
+                keys += [m for m in group]
+        if keys:
+            doc["keys"] = " ".join(dict.fromkeys(keys))
+        if doc["location"] in defines:
+            doc["defines"] = " ".join(defines[doc["location"]])
+        if doc["location"].startswith(LOW_PAGES):
+            doc["boost"] = LOW_BOOST
+        out.append(doc)
+    return {**index, "docs": out}
+
+
+def postprocess(site_dir: Path, root: Path) -> bool:
+    """Rewrite site_dir/search/search_index.json in place. Returns False when
+    the build wrote no index (search switched off)."""
+    path = site_dir / "search" / "search_index.json"
+    if not path.exists():
+        return False
+    settings = load_settings(root)
+    index = process_index(json.loads(path.read_text(encoding="utf-8")), settings)
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return True

@@ -1,0 +1,131 @@
+"""Search that answers (issue 13, part 2), typed into the real search box in
+Chromium: citations list the page that defines the provision first; quotes,
+apostrophes and hyphens are found however they are typed; "art. 8" is not
+every "8"; synonyms from search.yml; register pages below chapters; and each
+result is a short excerpt (at most about three lines at 360 pixels).
+
+The index is held until the reader opens search (docs/assets/javascripts/search.js):
+proved by watching the requests a page makes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import PHONE, goto, new_context, open_search, search, wait_until
+
+pytestmark = pytest.mark.browser
+
+# (citation typed, the page whose table or text defines it: listed first)
+CITATIONS = [
+    ("s.2A", "offences/"),
+    ("s.4", "offences/"),
+    ("s.4A", "offences/"),
+    ("s.42A", "offences/"),
+    ("s.5A", "protective-orders/"),
+    ("s.360", "protective-orders/"),
+    ("s.363", "protective-orders/"),
+    ("section 4A", "offences/"),
+    ("Sch. 1", "bail-and-updates/"),
+    ("Schedule 1", "bail-and-updates/"),
+    ("para. 2A", "bail-and-updates/"),
+]
+
+# (what a prosecutor types, a page that answers it: in the top three)
+QUESTIONS = [
+    ("extraterritorial", "jurisdiction/"),
+    ("extra-territorial", "jurisdiction/"),
+    ("GPS", "charging/"),
+    ("tracker", "charging/"),
+    ("tracking device", "charging/"),
+    ("ex\u2011partner", "recognising/"),
+]
+
+
+def pages(site_url: str, hrefs: list[str]) -> list[str]:
+    return list(dict.fromkeys(h.replace(site_url, "").split("#")[0] for h in hrefs))
+
+
+@pytest.fixture(scope="module")
+def search_page(browser, site_url):
+    context = new_context(browser, viewport=PHONE)
+    page = context.new_page()
+    goto(page, site_url)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("query,expected", CITATIONS, ids=[q for q, _ in CITATIONS])
+def test_a_citation_lists_its_defining_page_first(search_page, site_url, query, expected):
+    assert pages(site_url, search(search_page, query))[:1] == [expected]
+
+
+@pytest.mark.parametrize("query,expected", QUESTIONS, ids=[q for q, _ in QUESTIONS])
+def test_other_words_and_synonyms_find_the_page(search_page, site_url, query, expected):
+    assert expected in pages(site_url, search(search_page, query))[:3]
+
+
+def test_curly_apostrophes_and_hyphens_are_found_as_typed_plainly(search_page, site_url):
+    for curly, plain in [("victim\u2019s views", "victim's views"), ("ex\u2011partner", "ex-partner")]:
+        found = search(search_page, curly)
+        assert found, f"{curly!r} found nothing"
+        assert found == search(search_page, plain), curly
+
+
+def test_article_8_is_not_every_8(search_page, site_url):
+    """The guidance cites no article 8: "art. 8" finds nothing, where "8"
+    alone finds many sections. Likewise a rule the guidance does not cite."""
+    assert len(search(search_page, "8")) > 5
+    for query in ["art. 8", "Article 8", "reg. 8", "r.31.3", "rule 31.3"]:
+        assert search(search_page, query) == [], query
+
+
+def test_register_pages_rank_below_the_chapters(search_page, site_url):
+    for query in ["restraining order", "pleas to harassment", "stalking leads", "scrutiny"]:
+        found = pages(site_url, search(search_page, query))
+        register = [i for i, p in enumerate(found) if p.startswith("recommendations/")]
+        chapters = [i for i, p in enumerate(found) if not p.startswith(("recommendations/", "case-studies/"))]
+        assert chapters and (not register or min(register) > min(chapters)), (query, found[:6])
+
+
+EXCERPTS = """() => [...document.querySelectorAll('.md-search-result__article')].map(a => {
+  const p = a.querySelector('.search-excerpt');
+  if (!p) return {text: a.textContent.trim(), lines: null};
+  const line = parseFloat(getComputedStyle(p).lineHeight);
+  return {text: p.textContent, lines: p.getBoundingClientRect().height / line, marked: !!p.querySelector('mark'),
+          scroll: p.scrollHeight / line};
+})"""
+
+
+@pytest.mark.parametrize("query", ["s.4A", "restraining order on acquittal", "bad character", "tracker", "victim withdrawal"])
+def test_each_result_is_a_short_excerpt(search_page, query, tmp_path):
+    search(search_page, query)
+    excerpts = search_page.evaluate(EXCERPTS)
+    assert excerpts
+    for excerpt in excerpts:
+        if excerpt["lines"] is None:  # a page or section with no text: its title only
+            assert excerpt["text"] == "" or len(excerpt["text"]) < 200, excerpt
+            continue
+        assert excerpt["lines"] <= 3.2, excerpt
+        assert excerpt["scroll"] <= 4.2, f"more than a sentence or so was kept: {excerpt}"
+        assert "This section delivers" not in excerpt["text"]
+    assert any(e.get("marked") for e in excerpts), "no excerpt shows the words that matched"
+    search_page.screenshot(path=str(tmp_path / "results.png"))
+
+
+def test_the_index_is_fetched_only_when_search_opens(browser, site_url):
+    context = new_context(browser, viewport=PHONE, service_workers="block")
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    goto(page, site_url + "offences/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in requests if "search_index" in u], "the index was fetched before search was opened"
+    assert page.evaluate("window.__guidanceSearch.held()") == 1
+    open_search(page)
+    wait_until(page, "window.__guidanceSearch.held() === 0", message="the index request to be released")
+    page.wait_for_event("requestfinished", predicate=lambda r: "search_index" in r.url) if not [
+        u for u in requests if "search_index" in u] else None
+    assert [u for u in requests if "search_index" in u]
+    assert search(page, "s.4A")
+    context.close()

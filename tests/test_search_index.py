@@ -1,0 +1,94 @@
+"""macros/search.py: the search index made ready for the law (pure
+functions), search.yml checked with file and line, and the built index."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from macros import search
+
+ROOT = search.load.__file__ and __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def test_normalise_plain_quotes_apostrophes_hyphens_and_spaces():
+    assert search.normalise("the landlord\u2019s \u201cex\u2011partner\u201d\u00a0s.4A") == 'the landlord\'s "ex-partner" s.4A'
+
+
+@pytest.mark.parametrize("text,tokens", [
+    ("CrimPR r.31.3 and rule 24.1", ["r31.3", "r24.1"]),
+    ("para. 2A of Sch. 1", ["para2a", "sch1"]),
+    ("Article 8 and art. 10", ["art8", "art10"]),
+    ("reg. 4; Schedule 2", ["reg4", "sch2"]),
+    ("the Criminal Procedure Rules 2020 and Regulations 2025", []),
+    ("Mr. 5 and s.4A", []),
+])
+def test_citation_tokens(text, tokens):
+    assert search.citation_tokens(text) == tokens
+
+
+def test_provision_token():
+    assert search.provision_token("PHA s.4A") == "4a"
+    assert search.provision_token("Sentencing Act 2020 s.363") == "363"
+    assert search.provision_token("Sch. 1") == "sch1"
+    with pytest.raises(ValueError):
+        search.provision_token("the Act")
+
+
+INDEX = {"config": {}, "docs": [
+    {"location": "offences/", "title": "The offences", "text": "<p>Stalking\u2019s forms.</p>"},
+    {"location": "offences/#table", "title": "Table", "text": '<span class="visually-hidden">This section delivers</span> R3 '
+     "<p>PHA s.4A: fear of violence. A GPS device.</p>"},
+    {"location": "recommendations/r3/", "title": "R3", "text": "<p>s.4A pleas</p>"},
+]}
+
+
+def test_process_index():
+    settings = search.Settings.model_validate({"synonyms": [["tracker", "GPS"]],
+                                               "defines": [{"provision": "PHA s.4A", "at": "offences/#table"}]})
+    docs = {d["location"]: d for d in search.process_index(INDEX, settings)["docs"]}
+    assert docs["offences/"]["text"] == "<p>Stalking's forms.</p>"
+    assert "This section delivers" not in docs["offences/#table"]["text"]
+    assert docs["offences/#table"]["defines"] == "4a"
+    assert docs["offences/#table"]["keys"] == "tracker GPS"
+    assert docs["recommendations/r3/"]["boost"] == search.LOW_BOOST
+    assert "boost" not in docs["offences/"]
+
+
+def test_a_definition_that_points_nowhere_fails_with_the_fix():
+    settings = search.Settings.model_validate({"defines": [{"provision": "PHA s.4A", "at": "offences/#nowhere"}]})
+    with pytest.raises(search.SearchSettingsError, match=r"search.yml: search-settings: .*offences/#nowhere.*Fix: use one of"):
+        search.process_index(INDEX, settings)
+
+
+@pytest.mark.parametrize("text,line,what", [
+    ("synonyms:\n  - [tracker]\n", 2, "two or more"),
+    ("defines:\n  - {provision: PHA s.4A, at: offences/}\n  - {provision: the Act, at: offences/}\n", 3, "not one citation"),
+    ("defines:\n  - {provision: PHA s.4A, at: /offences/}\n", 2, "not a page address"),
+    ("synonyms: [\n", 2, "not valid YAML"),
+    ("colours: [red, blue]\n", 1, "Extra inputs"),
+])
+def test_broken_search_settings_name_the_line(tmp_path, text, line, what):
+    (tmp_path / "search.yml").write_text(text)
+    with pytest.raises(search.SearchSettingsError) as caught:
+        search.load_settings(tmp_path)
+    message = str(caught.value)
+    assert message.startswith(f"search.yml:{line}: search-settings:"), message
+    assert what in message and "Fix:" in message
+
+
+def test_the_real_settings_load():
+    settings = search.load_settings(ROOT)
+    assert settings.synonyms and settings.defines
+
+
+def test_the_built_index_is_ready_for_the_law(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    assert set(index["config"]["fields"]) >= {"keys", "defines"}
+    text = " ".join(d["title"] + d["text"] for d in index["docs"])
+    for character in "\u2018\u2019\u201c\u201d\u2011\u00a0":
+        assert character not in text
+    assert "This section delivers" not in text
+    defined = {d["location"]: d["defines"] for d in index["docs"] if "defines" in d}
+    assert defined["offences/#harassment-and-stalking-offences"] == "2a 4 4a"
