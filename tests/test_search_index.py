@@ -92,3 +92,29 @@ def test_the_built_index_is_ready_for_the_law(built_site):
     assert "This section delivers" not in text
     defined = {d["location"]: d["defines"] for d in index["docs"] if "defines" in d}
     assert defined["offences/#harassment-and-stalking-offences"] == "2a 4 4a"
+
+
+# ---------------------------------------------------------------------------
+# The service worker's side of the build (macros/offline_reading.py)
+# ---------------------------------------------------------------------------
+
+def test_the_worker_is_registered_only_on_the_published_site():
+    from types import SimpleNamespace
+
+    from macros import offline_reading
+
+    for published in (True, False):
+        config = SimpleNamespace(extra={}, extra_javascript=["assets/javascripts/guidance.js", offline_reading.REGISTER_SCRIPT])
+        offline_reading.configure(config, published)
+        assert config.extra["published"] is published
+        assert (offline_reading.REGISTER_SCRIPT in config.extra_javascript) is published
+
+
+def test_the_manifest_lists_pages_assets_and_search(built_site):
+    manifest = json.loads((built_site / "offline-manifest.json").read_text())
+    files = set(manifest["files"])
+    assert {"", "offences/", "protective-orders/", "search/search_index.json"} <= files
+    assert any(f.startswith("assets/javascripts/bundle.") for f in files)
+    assert not [f for f in files if f.endswith((".map", ".zip")) or f == "404.html"]
+    assert (built_site / "sw.js").is_file()
+    assert 'src="assets/javascripts/offline.js"' in (built_site / "index.html").read_text()
