@@ -185,7 +185,9 @@ def _serve_offline_shim_locally(config):
     from macros import offline
 
     polyfills = config.extra.setdefault("polyfills", [])
-    polyfills[:] = [p for p in polyfills if "iframe-worker" not in str(p)] + [offline.SHIM_PATH]
+    # The shim first: search.js (also a polyfill) then prepares the queries
+    # sent to the shim's worker as it does to the browser's own.
+    polyfills[:] = [offline.SHIM_PATH] + [p for p in polyfills if "iframe-worker" not in str(p)]
 
 
 def _published() -> bool:

@@ -9,6 +9,9 @@
    once) at 1x and 10x (budgets: 2 s and 10 s).
 4. Save-to-refresh in `make serve`: from saving a chapter or a case study to
    the served page showing the change (budget: a median of 3 s).
+5. Lighthouse, mobile, served compressed, on one page of each kind (budget:
+   performance >= 95, accessibility, best practices and SEO 100);
+   `python -m tests.bench lighthouse` runs only this part.
 
 Each build runs several times, interleaved with the build it is compared
 with, and the fastest time is reported. Budgets are shown
@@ -209,6 +212,7 @@ def main() -> int:
         ("  at 10x", f"{check10:.2f} s at 10x", "<= 10 s", check10 <= 10),
         refresh,
     ]
+    rows += lighthouse_report()
     print(f"Benchmark (fastest of {RUNS} interleaved runs, {SCALING_RUNS} for scaling; {os.cpu_count()} CPUs)")
     for name, figure, budget, ok in rows:
         print(f"  {name:15} {figure:75} budget {budget:9} {'ok' if ok else 'OVER BUDGET'}")
@@ -217,5 +221,66 @@ def main() -> int:
     return 0 if all(ok for *_, ok in rows) else 1
 
 
+# ---------------------------------------------------------------------------
+# Lighthouse (issue 13): mobile, served compressed, one page of each kind
+# ---------------------------------------------------------------------------
+
+LIGHTHOUSE = "lighthouse@13.5.0"  # installed with npm into build/lighthouse, never committed
+LIGHTHOUSE_PAGES = {"home": "", "chapter": "offences/", "case study": "case-studies/cs-01/",
+                    "register": "recommendations/", "coverage matrix": "recommendations/coverage/",
+                    "item page": "recommendations/r1/"}
+LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+
+
+def lighthouse_report(cache: Path = PROJECT / "build" / "lighthouse") -> list[tuple]:
+    """Build the site, serve it gzipped (tests/browser/test_offline_reading.py,
+    as a static host would), and run Lighthouse's default mobile audit on one
+    page of each kind with Debian's Chromium (CHROME_PATH). Budgets:
+    performance >= 95, the other three categories 100. Returns rows
+    (name, figure, budget, ok); a row says why if Lighthouse cannot run."""
+    import json
+
+    from tests.browser.test_offline_reading import serve_compressed
+
+    chromium = shutil.which("chromium")
+    cli = cache / "node_modules" / "lighthouse" / "cli" / "index.js"
+    if not cli.exists() and shutil.which("npm"):
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", LIGHTHOUSE],
+                       cwd=cache, check=False)
+    if chromium is None or not cli.exists() or not shutil.which("node"):
+        return [("Lighthouse", f"not run: needs chromium, node and npm ({LIGHTHOUSE})", "-", False)]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        subprocess.run([MKDOCS, "build", "--strict", "-q", "-d", str(site)], cwd=PROJECT, env=ENV, check=True)
+        server, url = serve_compressed(site)
+        try:
+            for kind, rel in LIGHTHOUSE_PAGES.items():
+                out = subprocess.run(
+                    ["node", str(cli), url + rel, "--output=json", "--output-path=stdout", "--quiet",
+                     "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES),
+                     "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
+                    capture_output=True, text=True, env={**ENV, "CHROME_PATH": chromium}, timeout=300)
+                try:
+                    categories = json.loads(out.stdout)["categories"]
+                    scores = {c: round(100 * (categories[c]["score"] or 0)) for c in LIGHTHOUSE_CATEGORIES}
+                except (ValueError, KeyError):
+                    rows.append((f"LH {kind}", f"Lighthouse failed: {out.stderr.strip()[-200:]}", "-", False))
+                    continue
+                ok = scores["performance"] >= 95 and all(scores[c] == 100 for c in LIGHTHOUSE_CATEGORIES[1:])
+                figure = ", ".join(f"{c} {v}" for c, v in scores.items())
+                rows.append((f"LH {kind}", figure, "95/100", ok))
+        finally:
+            server.shutdown()
+            server.server_close()
+    return rows
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["lighthouse"]:  # python -m tests.bench lighthouse: only the Lighthouse figures
+        results = lighthouse_report()
+        for name, figure, budget, ok in results:
+            print(f"  {name:15} {figure:75} budget {budget:9} {'ok' if ok else 'OVER BUDGET'}")
+        sys.exit(0 if all(ok for *_, ok in results) else 1)
     sys.exit(main())

@@ -124,8 +124,26 @@ def test_the_index_is_fetched_only_when_search_opens(browser, site_url):
     assert page.evaluate("window.__guidanceSearch.held()") == 1
     open_search(page)
     wait_until(page, "window.__guidanceSearch.held() === 0", message="the index request to be released")
-    page.wait_for_event("requestfinished", predicate=lambda r: "search_index" in r.url) if not [
-        u for u in requests if "search_index" in u] else None
-    assert [u for u in requests if "search_index" in u]
-    assert search(page, "s.4A")
+    assert search(page, "s.4A"), "search did not answer once opened"
+    assert [u for u in requests if "search_index" in u], "the index was never fetched"
+    context.close()
+
+
+def test_without_search_js_these_checks_fail(browser, site_url):
+    """The broken fixture: with search.js emptied, the theme fetches the
+    index on load, whole sections show as results, and "s.4A" does not list
+    the offences chapter first; so the tests above do catch each fault."""
+    context = new_context(browser, viewport=PHONE)
+    context.route("**/assets/javascripts/search.js", lambda route: route.fulfill(body="", content_type="text/javascript"))
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    goto(page, site_url + "offences/")
+    page.wait_for_load_state("networkidle")
+    assert [u for u in requests if "search_index" in u], "the index was not fetched on load without the hold"
+    search(page, "s.4A")
+    heights = page.evaluate("""() => [...document.querySelectorAll('.md-search-result__article')].map(a =>
+        a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight))""")
+    assert not page.evaluate("document.querySelector('.search-excerpt')")
+    assert max(heights) > 6, heights
     context.close()
