@@ -54,7 +54,7 @@ bench: $(STAMP) ## Measure build time, scaling and check time
 	$(BIN)/python -m tests.bench
 
 offline: $(STAMP) ## Build a zip that works from the file system, without a network
-	$(BIN)/python -m macros.offline
+	$(BIN)/python -m macros.offline --site site
 
 lock: ## Refresh the hashed lock file from requirements/requirements.in
 	test -x $(VENV)-tools/bin/pip-compile || ($(PYTHON) -m venv $(VENV)-tools && $(VENV)-tools/bin/pip install --quiet pip-tools==7.6.2)

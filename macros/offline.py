@@ -3,7 +3,7 @@
     python -m macros.offline [--out build] [--site site]
 
 It writes build/guidance-offline-<date>.zip (kept as a dated release) and,
-when the site has been built into --site, copies it to
+given --site (as `make offline` does) with a site built in it, copies it to
 <site>/guidance-offline.zip: the stable address every page's footer links to
 (overrides/partials/copyright.html). `make build offline` therefore publishes
 the zip with the site.
@@ -77,7 +77,7 @@ def worker_url(html: str) -> str | None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m macros.offline")
     parser.add_argument("--out", default=ROOT / "build", type=Path)
-    parser.add_argument("--site", default=ROOT / "site", type=Path, help="the built site to publish the zip in")
+    parser.add_argument("--site", type=Path, help="the built site to publish the zip in (make offline: site)")
     args = parser.parse_args(argv)
     shim = fetch_shim(args.out / "npm")
     site = args.out / "offline-site"
@@ -93,10 +93,10 @@ def main(argv=None) -> int:
             if path.is_file():
                 zf.write(path, Path("guidance") / path.relative_to(site))
     print(f"Wrote {zip_path} ({zip_path.stat().st_size // 1024} KB). Unzip it and open guidance/index.html.")
-    if (args.site / "index.html").is_file():
+    if args.site and (args.site / "index.html").is_file():
         shutil.copy(zip_path, args.site / STABLE_NAME)
         print(f"Copied it to {args.site / STABLE_NAME}, the address every page's footer links to.")
-    else:
+    elif args.site:
         print(f"No built site in {args.site}: run `make build offline` to publish the zip at {STABLE_NAME}.")
     return 0
 
