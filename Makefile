@@ -18,7 +18,7 @@ help:          ## List the tasks
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*## /\t/'
 
 $(STAMP): requirements/requirements.txt
-	test -d $(VENV) || { $(SYSTEM_DEPS) venv && $(PYTHON) -m venv $(VENV); }
+	test -x $(BIN)/python || { $(SYSTEM_DEPS) venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@

@@ -1,4 +1,4 @@
-"""`make bench`: measure, don't guess. Prints three figures.
+"""`make bench`: measure, don't guess. Prints these figures.
 
 1. Full build time against a plain Material build of the same Markdown with
    the project's hooks (and so its macros and checks) turned off (budget:
@@ -12,6 +12,9 @@
 5. Lighthouse, mobile, served compressed, on one page of each kind (budget:
    performance >= 95, accessibility, best practices and SEO 100);
    `python -m tests.bench lighthouse` runs only this part.
+6. The time of the whole test suite, `make test`, and the browser tests'
+   share of it (budget: <= 150 s on the 2-core machine when idle; the load
+   average is printed beside it). BENCH_SUITE=0 leaves it out.
 
 Each build runs several times, interleaved with the build it is compared
 with, and the fastest time is reported. Budgets are shown
@@ -171,6 +174,36 @@ def save_to_refresh(tmp: Path) -> tuple:
             "<= 3 s", median <= 3)
 
 
+SUITE_BUDGET = 150  # seconds for `make test` on the 2-core machine when idle (issue 14)
+
+
+def suite_time(tmp: Path) -> tuple:
+    """`make test` as a developer runs it (set-up already done): its wall
+    time, and how much of it the browser tests took (from pytest's JUnit
+    report: the summed time of the tests in tests/browser/). The load average
+    before and after is shown, because the budget is for an idle machine."""
+    report = tmp / "suite.xml"
+    env = {**ENV, "PYTEST_ADDOPTS": f"-q -p no:cacheprovider --junitxml={report}"}
+    load_before = os.getloadavg()[0]
+    start = time.perf_counter()
+    result = subprocess.run(["make", "-s", "test"], cwd=PROJECT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    load_after = os.getloadavg()[0]
+    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1].strip("= ")
+    browser = total = 0.0
+    if report.exists():
+        import xml.etree.ElementTree as ET
+
+        for case in ET.parse(report).iter("testcase"):
+            total += float(case.get("time", 0))
+            if case.get("classname", "").startswith("tests.browser."):
+                browser += float(case.get("time", 0))
+    ok = result.returncode == 0 and wall <= SUITE_BUDGET
+    figure = (f"{wall:.0f} s ({summary}); browser tests {browser:.0f} s of {total:.0f} s in tests; "
+              f"load average {load_before:.1f} before, {load_after:.1f} after")
+    return ("make test", figure, f"<= {SUITE_BUDGET} s idle", ok)
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -202,6 +235,7 @@ def main() -> int:
         check1, check10 = timed((check + [str(one)], PROJECT), (check + [str(ten)], PROJECT), runs=SCALING_RUNS)
         refresh = save_to_refresh(tmp)
         weights = page_weights(tmp / "out-real")
+        suite = suite_time(tmp) if os.environ.get("BENCH_SUITE", "1") != "0" else None
 
     overhead, overhead10, ratio = full / bare, t10 / bare10, t10 / t1
     rows = [
@@ -213,6 +247,7 @@ def main() -> int:
         refresh,
     ]
     rows += lighthouse_report()
+    rows += [suite] if suite else []
     print(f"Benchmark (fastest of {RUNS} interleaved runs, {SCALING_RUNS} for scaling; {os.cpu_count()} CPUs)")
     for name, figure, budget, ok in rows:
         print(f"  {name:15} {figure:75} budget {budget:9} {'ok' if ok else 'OVER BUDGET'}")

@@ -16,7 +16,8 @@ For each named need that is missing:
 Exit status: 0 when everything needed is present or installed; 0 when
 something is missing outside CI (the tests report it as not run); 1 when
 something is missing under CI (CI set to anything but "", "0" or "false"),
-or when an installation was tried and failed.
+when Python's venv module is missing (nothing can run without it), or when
+an installation was tried and failed.
 
 The decision is a pure function, `plan()`, of the environment, the PATH and
 the user id, so it is tested without uninstalling anything
@@ -117,7 +118,8 @@ def plan(needs: list[str], env: dict[str, str], uid: int, sudo_ok: bool, venv_ok
         result.advice = f"make test: missing {what}. Run: {command}"
     else:
         result.advice = f"make test: missing {what}. Install with your system's package manager: {' '.join(result.packages)}"
-    result.fail = in_ci(env)
+    # Without the venv module nothing can run at all, so that is never "not run".
+    result.fail = in_ci(env) or "venv" in result.missing
     return result
 
 
@@ -144,7 +146,8 @@ def main(argv: list[str], env: dict[str, str] | None = None, uid: int | None = N
         return 0
     if p.advice:
         if p.fail:
-            print(p.advice + " (under CI every test must run, so this is a failure)", file=sys.stderr)
+            print(p.advice + (" (nothing can run without it)" if "venv" in p.missing else
+                              " (under CI every test must run, so this is a failure)"), file=sys.stderr)
             return 1
         print(p.advice + " (until then, the tests that need it are reported as not run)", file=sys.stderr)
     return 0

@@ -73,6 +73,9 @@ def test_missing_venv_module_installs_python3_venv(tmp_path):
     p = plan(["venv"], {"PATH": bin_dir(tmp_path, "apt-get")}, uid=0, sudo_ok=False, venv_ok=False)
     assert p.commands[-1][-1] == "python3-venv"
     assert plan(["venv"], {"PATH": ""}, uid=0, sudo_ok=False, venv_ok=True).missing == []
+    # Without rights it is a failure even outside CI: nothing can run without it.
+    p = plan(["venv"], {"PATH": bin_dir(tmp_path, "apt-get")}, uid=1000, sudo_ok=False, venv_ok=False)
+    assert p.fail and p.advice.endswith("Run: sudo apt-get install -y -q python3-venv")
 
 
 def test_chromium_is_found_through_CHROMIUM_or_the_PATH(tmp_path):
