@@ -45,7 +45,7 @@ check: $(STAMP) ## Check the sources in seconds, without building
 test: ## Set up everything (Chromium, Node, Java if missing) and run every test
 	@$(SYSTEM_DEPS) chromium node java
 	@$(MAKE) --no-print-directory $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m tests.suite $(ARGS)
 
 test-fast: $(STAMP) $(NODE_STAMP) ## Run every test that needs no browser (seconds, for editors)
 	$(BIN)/python -m pytest -m "not browser"
