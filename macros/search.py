@@ -182,12 +182,23 @@ def strip_furniture(text: str) -> str:
     return text
 
 
+def site_address(location: str) -> str:
+    """A location in directory form, whatever the build: "offences.html#x"
+    (the offline copy) and "offences/index.html#x" -> "offences/#x"."""
+    path, hash_, fragment = location.partition("#")
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    elif path.endswith(".html"):
+        path = path[: -len(".html")] + "/"
+    return path + hash_ + fragment
+
+
 def process_index(index: dict, settings: Settings) -> dict:
     """The index with plain characters, no furniture, `keys` and `defines`
     fields, and lower weights for the register pages. Raises
     SearchSettingsError if a definition's `at` is not a section of the index."""
     docs = index.get("docs", [])
-    locations = {doc["location"]: doc for doc in docs}
+    locations = {site_address(doc["location"]): doc for doc in docs}
     defines: dict[str, list[str]] = {}
     for i, definition in enumerate(settings.defines):
         if definition.at not in locations:
@@ -210,8 +221,8 @@ def process_index(index: dict, settings: Settings) -> dict:
                 keys += [m for m in group]
         if keys:
             doc["keys"] = " ".join(dict.fromkeys(keys))
-        if doc["location"] in defines:
-            doc["defines"] = " ".join(defines[doc["location"]])
+        if site_address(doc["location"]) in defines:
+            doc["defines"] = " ".join(defines[site_address(doc["location"])])
         if doc["location"].startswith(LOW_PAGES):
             doc["boost"] = LOW_BOOST
         out.append(doc)

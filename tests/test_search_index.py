@@ -56,6 +56,15 @@ def test_process_index():
     assert "boost" not in docs["offences/"]
 
 
+def test_definitions_work_in_the_offline_copy_too():
+    """The offline copy's addresses end in .html (use_directory_urls: false)."""
+    offline = {"config": {}, "docs": [dict(d, location=d["location"].replace("offences/", "offences.html")) for d in INDEX["docs"]]}
+    settings = search.Settings.model_validate({"defines": [{"provision": "PHA s.4A", "at": "offences/#table"}]})
+    docs = {d["location"]: d for d in search.process_index(offline, settings)["docs"]}
+    assert docs["offences.html#table"]["defines"] == "4a"
+    assert search.site_address("index.html") == "" and search.site_address("a/index.html#b") == "a/#b"
+
+
 def test_a_definition_that_points_nowhere_fails_with_the_fix():
     settings = search.Settings.model_validate({"defines": [{"provision": "PHA s.4A", "at": "offences/#nowhere"}]})
     with pytest.raises(search.SearchSettingsError, match=r"search.yml: search-settings: .*offences/#nowhere.*Fix: use one of"):
