@@ -62,8 +62,11 @@ TABLE_PROBLEMS = """() => {
     for (const row of table.querySelectorAll('tbody tr')) {
       const r = row.getBoundingClientRect();
       for (const cell of row.children) {
-        if (!cell.textContent.trim()) continue;
         const c = cell.getBoundingClientRect();
+        if (!cell.textContent.trim()) {
+          if (c.width > 1 && !cell.children.length) problems.push('empty cell drawn with its label alone: ' + cell.dataset.label);
+          continue;
+        }
         if (c.left < 0 || c.right > width + 0.5 || c.top < r.top - 0.5 || c.bottom > r.bottom + 0.5)
           problems.push('cell outside its row or the screen: ' + cell.textContent.trim().slice(0, 40));
         const before = getComputedStyle(cell, '::before');
