@@ -108,15 +108,13 @@ class Law:
     def act_pattern(self) -> re.Pattern | None:
         if not self._names:
             return None
-        alternatives = sorted(self._names, key=len, reverse=True)
-        return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?![\w])")
+        return re.compile(r"(?<![\w])(?:" + _alternation(self._names) + r")(?![\w])")
 
     @cached_property
     def trailing_pattern(self) -> re.Pattern | None:
         if not self._names:
             return None
-        alternatives = sorted(self._names, key=len, reverse=True)
-        return re.compile(r"\s*,?\s+(?:of|to|into|in)\s+(?:the\s+)?(?P<name>" + "|".join(re.escape(n) for n in alternatives) + r")(?![\w])")
+        return re.compile(r"\s*,?\s+(?:of|to|into|in)\s+(?:the\s+)?(?P<name>" + _alternation(self._names) + r")(?![\w])")
 
     @cached_property
     def case_names(self) -> dict[str, Case]:
@@ -130,8 +128,7 @@ class Law:
     def case_pattern(self) -> re.Pattern | None:
         if not self.case_names:
             return None
-        alternatives = sorted(self.case_names, key=len, reverse=True)
-        return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?![\w])")
+        return re.compile(r"(?<![\w])(?:" + _alternation(self.case_names) + r")(?![\w])")
 
     def act_of_address(self, href: str) -> str | None:
         """The Act whose legislation.gov.uk text a link points to: a link to
@@ -282,3 +279,9 @@ def _line(lines: dict, loc: tuple) -> int:
         if key in lines:
             return lines[key]
     return 1
+
+
+def _alternation(names) -> str:
+    """A regex alternation of the given literal names, longest first, so that
+    "Protection from Harassment Act 1997" wins over "PHA"-style prefixes."""
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
