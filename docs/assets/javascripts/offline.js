@@ -2,7 +2,7 @@
 // macros/offline_reading.py). No third-party code.
 // 1. A page that came from the copy stored on this device says so, with
 //    the date it was stored.
-// 2. Once the page has loaded, register the service worker at the site root
+// 2. Once the page has loaded (and a few seconds more), register the service worker at the site root
 //    and ask it to store the guidance and its search.
 (function () {
   "use strict";
@@ -38,6 +38,16 @@
       document.documentElement.setAttribute("data-offline-ready", event.data.complete ? "yes" : "no");
     }
   });
-  if (document.readyState === "complete") register();
-  else window.addEventListener("load", register);
+  // Start a few seconds after the load event, when the browser is idle, so
+  // that storing the guidance never competes with the page the reader asked
+  // for on a slow connection.
+  var STORE_AFTER = 3000; // ms after the load event
+  function later() {
+    setTimeout(function () {
+      if (window.requestIdleCallback) window.requestIdleCallback(register, { timeout: 5000 });
+      else register();
+    }, STORE_AFTER);
+  }
+  if (document.readyState === "complete") later();
+  else window.addEventListener("load", later);
 })();
