@@ -17,7 +17,10 @@ export DISABLE_MKDOCS_2_WARNING := true
 help:          ## List the tasks
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*## /\t/'
 
-$(STAMP): requirements/requirements.txt
+# The stamps are named after a hash of their lock file, so a changed lock
+# makes a new stamp; order-only (|), so a fresh clone's new file times alone
+# never reinstall anything.
+$(STAMP): | requirements/requirements.txt
 	test -x $(BIN)/python || { $(SYSTEM_DEPS) venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/requirements.txt
@@ -26,7 +29,7 @@ $(STAMP): requirements/requirements.txt
 setup: $(STAMP) ## Create the virtual environment from the hashed lock file
 
 # npm ci with --ignore-scripts: vnu-jar's install script would download a Java.
-$(NODE_STAMP): package-lock.json
+$(NODE_STAMP): | package-lock.json
 	@if command -v npm >/dev/null; then \
 	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the tests that need the npm test tools are reported as not run."; fi
