@@ -110,10 +110,20 @@ def parse_page(text: str, rel: str, uri: str) -> SourcePage:
         except yaml.YAMLError as exc:
             # Name the field on the line where YAML gave up, so that the
             # message points at it (field_line), not at the file's first line.
+            # A line that holds no field (an indented item, a tab) belongs to
+            # the nearest field above it.
             mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
             lines = front.splitlines()
-            key = re.match(r"^([\w-]+)\s*:", lines[mark.line]) if mark and mark.line < len(lines) else None
-            errors.append((key.group(1) if key else "", f"the front matter is not valid YAML ({getattr(exc, 'problem', exc)})"))
+            key = None
+            for candidate in reversed(lines[: mark.line + 1] if mark else []):
+                key = re.match(r"^([\w-]+)\s*:", candidate)
+                if key:
+                    break
+            problem = str(getattr(exc, "problem", exc))
+            where = getattr(exc, "problem_mark", None)
+            if where and where.line < len(lines) and "\t" in lines[where.line]:
+                problem += "; a tab is used to indent a line: YAML needs spaces"
+            errors.append((key.group(1) if key else "", f"the front matter is not valid YAML ({problem})"))
     return SourcePage(rel, uri, text, meta, start, meta_error=errors, front=front)
 
 
