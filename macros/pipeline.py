@@ -52,6 +52,9 @@ from .model import Heading, Link, MacroCall
 # accident: "{{", "{%" and "{#" (attribute lists) all stay literal.
 MACRO_START, MACRO_END = "{{<", ">}}"
 MACRO_LINE = re.compile(r"^[ \t]*\{\{<\s*(?P<expr>.*?)\s*>\}\}[ \t]*$")
+# The first line of a list item, as Python-Markdown's OListProcessor and
+# UListProcessor recognise it (tab_length 4).
+LIST_ITEM = re.compile(r"^[ ]{0,3}(?:\d+\.|[*+-])[ ]+")
 MACRO_INLINE = r"\{\{<\s*(?P<expr>.*?)\s*>\}\}"
 # A call written with ordinary double braces, of any name: readers would see
 # it as raw text.
@@ -229,6 +232,11 @@ class MacroBlockProcessor(BlockProcessor):
         self.ext = ext
 
     def test(self, parent, block):
+        # A block that starts a list item is the list's: the list processor
+        # (which runs after this one) puts each item's lines, the call among
+        # them, back through the parser inside the item.
+        if LIST_ITEM.match(block):
+            return False
         return MACRO_START in block and any(MACRO_LINE.match(line) for line in block.split("\n"))
 
     def run(self, parent, blocks):
@@ -251,7 +259,13 @@ class MacroBlockProcessor(BlockProcessor):
                 output = ""  # the checks report the call; nothing is published until they pass
         if output:
             count = len(parent)
-            self.parser.parseChunk(parent, output)
+            # Parsed as blocks of their own: in a tight list item the parser's
+            # state is 'list', which would strip the output's paragraphs.
+            self.parser.state.set("guidance_macro")
+            try:
+                self.parser.parseChunk(parent, output)
+            finally:
+                self.parser.state.reset()
             for element in parent[count:]:
                 # Marked for other extensions in this pipeline (the citation
                 # links skip it); the mark is removed before the HTML is written.

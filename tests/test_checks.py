@@ -175,6 +175,43 @@ The Act is at <https://www.legislation.gov.uk/ukpga/1997/40/section/4A>.
 """
 
 
+TIGHT_LIST = """
+
+1. First point.
+    {{< case_study("CS-01") >}}
+2. Second point.
+
+Between the lists.
+
+- Bullet one.
+{{< case_study("CS-02") >}}
+- Bullet two.
+"""
+
+
+def test_a_case_study_in_a_tight_list_item_stays_in_the_item(tmp_path):
+    """A call on the line after a list item, with no blank line between,
+    belongs to that item (as any continuation line does): the list is not
+    split and renumbered, and the case study keeps its paragraphs."""
+    from lxml import html as lxml_html
+
+    site = assemble(tmp_path / "site")
+    index = site / "docs" / "index.md"
+    index.write_text(index.read_text() + TIGHT_LIST)
+    assert problems_of(site) == []
+    result = build(site, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    tree = lxml_html.parse(str(tmp_path / "out" / "index.html"))
+    for tag, first, last, study in (("ol", "First point.", "Second point.", "CS-01"), ("ul", "Bullet one.", "Bullet two.", "CS-02")):
+        lists = tree.xpath(f"//article//{tag}[li[starts-with(normalize-space(), '{first}')]]")
+        assert len(lists) == 1
+        items = lists[0].xpath("./li")
+        assert [li.text.strip() for li in items] == [first, last], "one list, not split"
+        box = items[0].xpath(".//div[contains(@class, 'case-study-box')]")
+        assert box and study in box[0].text_content()
+        assert len(box[0].xpath("./p")) >= 3, "the case study keeps its paragraphs"
+
+
 def test_markdown_obeys_the_content_security_policy(tmp_path):
     """Table alignment is published as classes (never style= nor the obsolete
     align=), and a standard autolink is a link, not raw HTML."""
