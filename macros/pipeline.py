@@ -35,6 +35,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from dataclasses import dataclass, field
 from typing import Callable
@@ -45,6 +46,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from .model import Heading, Link, MacroCall
 
@@ -405,6 +407,10 @@ class FactsTreeprocessor(Treeprocessor):
                     continue
                 if "headerlink" in (element.get("class") or ""):
                     continue
+                if AMP_SUBSTITUTE in href:
+                    # An email autolink (<mailto:...>, <a@b.example>): the
+                    # parser hides it from spam bots as character references.
+                    href = html_unescape(href.replace(AMP_SUBSTITUTE, "&"))
                 facts.links.append(Link(href, lines.find(href, "link")))
             elif tag == "img" and element.get("src") is not None:
                 facts.links.append(Link(element.get("src"), lines.find(element.get("src"), "link")))

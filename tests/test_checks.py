@@ -212,6 +212,23 @@ def test_a_case_study_in_a_tight_list_item_stays_in_the_item(tmp_path):
         assert len(box[0].xpath("./p")) >= 3, "the case study keeps its paragraphs"
 
 
+def test_an_email_autolink_is_a_link_not_a_garbled_address(tmp_path):
+    """<mailto:...> and <name@example.com> are standard Markdown autolinks;
+    Python-Markdown writes them as character references, which the checks
+    must read as the address (they once reported 'amp#109;amp#97;...')."""
+    import html
+
+    site = assemble(tmp_path / "site")
+    index = site / "docs" / "index.md"
+    index.write_text(index.read_text() + "\nWrite to <mailto:someone@example.com> or <other@example.com>.\n")
+    assert problems_of(site) == []
+    result = build(site, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    page = html.unescape((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
+    assert 'href="mailto:someone@example.com"' in page
+    assert 'href="mailto:other@example.com"' in page
+
+
 def test_markdown_obeys_the_content_security_policy(tmp_path):
     """Table alignment is published as classes (never style= nor the obsolete
     align=), and a standard autolink is a link, not raw HTML."""
