@@ -5,6 +5,7 @@ review dates."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections import Counter
 
@@ -71,7 +72,21 @@ def check_changelog(project: Project) -> list[Problem]:
                     DATE_FIX if bad_date(e) else "Each entry needs a date (YYYY-MM-DD), a title, a summary and optionally pages")
             for e in exc.errors()
         ]
-    return []
+    # Each page named must be a guidance page: reported here, on the entry's
+    # line, not as a broken link on the generated page the editor cannot see.
+    known = {page.uri for page in project.pages}
+    out = []
+    for i, entry in enumerate(source.data.get("entries") or []):
+        for j, name in enumerate(entry.get("pages") or []):
+            if name not in known:
+                near = difflib.get_close_matches(name, sorted(known), n=1)
+                out.append(problem(
+                    "changelog", source.path,
+                    source.lines.get(("entries", i, "pages", j), source.lines.get(("entries", i, "pages"), 1)),
+                    f"'entries.{i}.pages': '{name}' is not a guidance page{f' (did you mean {near[0]}?)' if near else ''}",
+                    "Name the page by its file in docs/, for example offences.md",
+                ))
+    return out
 
 
 def check_pages(project: Project) -> list[Problem]:
