@@ -27,7 +27,7 @@ from ..project import Project
 CODES: dict[str, str] = {
     "register-yaml": "recommendations.yml is not valid YAML.",
     "register-schema": "An entry in recommendations.yml breaks the register schema.",
-    "duplicate-id": "Two register items, commitments, themes or case studies share an id.",
+    "duplicate-id": "Two register items, commitments, themes or case studies share an id, or two headings on a page do.",
     "front-matter": "A page's or case study's front matter breaks its schema.",
     "unknown-item": "A section or case study names an id that is not in the register.",
     "uncovered-item": "No section of the guidance delivers a register item.",
@@ -79,7 +79,7 @@ def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
 from .case_studies import check_case_studies, check_case_study_use, check_personal_data, check_unfilled_template  # noqa: E402
 from .html_safety import check_html  # noqa: E402
 from .law import check_case_study_offences, check_citations, check_law_data, check_legislation_links, check_table_calls  # noqa: E402
-from .links import check_anchor_record, check_links, published_anchors  # noqa: E402
+from .links import check_anchor_record, check_heading_ids, check_links, published_anchors  # noqa: E402
 from .prose import check_abbreviations, check_sentences  # noqa: E402
 from .register import (  # noqa: E402
     check_changelog,
@@ -121,6 +121,7 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_case_study_use(project)
     out += check_html(project)
     out += check_links(project, facts)
+    out += check_heading_ids(facts)
     out += check_anchor_record(project)
     out += check_citations(project)
     out += check_legislation_links(project, facts)

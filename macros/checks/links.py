@@ -77,6 +77,28 @@ def check_links(project: Project, facts: dict) -> list[Problem]:
     return out
 
 
+def check_heading_ids(facts: dict) -> list[Problem]:
+    """No two headings on a page share an id (two explicit '{#same}', or an
+    explicit id equal to another heading's): the browser goes to the first,
+    so the second cannot be linked to. `facts`: {uri: pipeline.PageFacts}."""
+    out = []
+    for uri, page in facts.items():
+        if uri == render.PRINT_URI:
+            continue  # built from the chapters, with ids namespaced per chapter
+        first: dict[str, int] = {}
+        for heading in page.headings:
+            if not heading.anchor:
+                continue
+            if heading.anchor in first:
+                out.append(problem("duplicate-id", page.path, heading.line,
+                                   f"the heading '{heading.title}' has the id '#{heading.anchor}', "
+                                   f"which the heading on line {first[heading.anchor]} already has",
+                                   "Give this heading an id of its own that says what it is, for example '{#" + heading.anchor + "-...}'"))
+            else:
+                first[heading.anchor] = heading.line
+    return out
+
+
 def published_anchors(project: Project) -> dict[str, list[str]]:
     """The heading ids readers can link to on each guidance page and case
     study, as the parse made them: what `make anchors` records."""
