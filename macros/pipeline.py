@@ -7,7 +7,7 @@ list, `GuidanceExtension`, so that the very parse that renders a page also:
 
 - expands our macro calls (`{{< addresses(...) >}}`, `{{< case_study(...) >}}`)
   as Markdown, wherever a block can stand (admonitions, `???` collapsibles,
-  lists, tabs) and never inside code, because fenced and indented code never
+  lists) and never inside code, because fenced and indented code never
   reach a block processor and inline code never reaches an inline one;
 - records the facts of the page as readers get it (`PageFacts`): headings
   and their ids (set by the toc extension, the only authority on ids), every

@@ -12,7 +12,7 @@ The checks live in modules by concern:
     register.py       register, changelog, page front matter, macro calls, traceability, reviews
     case_studies.py   case studies and personal data
     html_safety.py    raw HTML that could run or load code
-    prose.py          abbreviations and one sentence per line
+    prose.py          abbreviations, one sentence per line, unsupported syntax
     common.py         helpers they share
 """
 
@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "unresolved-citation": "A section is cited without an Act: none is named before it in its paragraph and the page has no default_act.",
     "unknown-provision": "A citation, or a link to legislation.gov.uk, is to a section that is not in provisions.yml (often a typo).",
     "unknown-case": "A case named in the prose is not in cases.yml.",
+    "unsupported-syntax": "A line uses Markdown syntax the site does not enable (content tabs), which readers would see as text.",
 }
 
 # Codes that are reported but never fail `make check` or the build.
@@ -80,7 +81,7 @@ from .case_studies import check_case_studies, check_case_study_use, check_person
 from .html_safety import check_html  # noqa: E402
 from .law import check_case_study_offences, check_citations, check_law_data, check_legislation_links, check_table_calls  # noqa: E402
 from .links import check_anchor_record, check_heading_ids, check_links, published_anchors  # noqa: E402
-from .prose import check_abbreviations, check_sentences  # noqa: E402
+from .prose import check_abbreviations, check_sentences, check_unsupported_syntax  # noqa: E402
 from .register import (  # noqa: E402
     check_changelog,
     check_coverage,
@@ -106,6 +107,7 @@ def run_before_parse(project: Project, today: dt.date) -> list[Problem]:
     out += check_unfilled_template(project)
     out += check_reviews(project, today)
     out += check_sentences(project)
+    out += check_unsupported_syntax(project)
     out += check_law_data(project)
     out += check_case_study_offences(project)
     return _sorted(out)

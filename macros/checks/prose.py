@@ -1,4 +1,5 @@
-"""Prose: abbreviations in the glossary, and one sentence per line (a warning)."""
+"""Prose: abbreviations in the glossary, one sentence per line (a warning),
+and Markdown syntax that this site does not enable."""
 
 from __future__ import annotations
 
@@ -65,4 +66,25 @@ def check_sentences(project: Project) -> list[Problem]:
                                    "Start each sentence on a new line (in a list item, indent it to line up "
                                    "with the text above); readers see no change, reviewers see which sentence changed"))
                 break
+    return out
+
+
+# Content tabs (pymdownx.tabbed) are not in mkdocs.yml's markdown_extensions,
+# so Python-Markdown leaves a tab's title line as text that readers would see.
+CONTENT_TAB = re.compile(r'^\s*===[+!]?\s+"')
+
+
+def check_unsupported_syntax(project: Project) -> list[Problem]:
+    """Lines written in a Markdown syntax the site does not enable, which the
+    build would publish as literal text: today, content tabs (`=== "Title"`).
+
+    In: the loaded project. Out: an `unsupported-syntax` error for each such
+    line outside fenced code."""
+    out = []
+    for page in project.pages + project.case_studies:
+        for number, line in page_lines(page):
+            if CONTENT_TAB.match(line):
+                out.append(problem("unsupported-syntax", page.path, number,
+                                   'content tabs (=== "Title") are not enabled on this site, so readers would see this line as text',
+                                   'Use a heading for each part, or a collapsible box (??? note "Title") with the content indented under it'))
     return out
