@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     anchors = sub.add_parser("anchors", help="refresh anchors.lock.json, the record of published anchors")
     anchors.add_argument("--root", default=".", type=Path)
     args = parser.parse_args(argv)
+    root = getattr(args, "root", None)
+    if root is not None and not root.is_dir():
+        parser.error(f"--root {root} is not a folder. Pass the folder that holds mkdocs.yml, or leave --root out to use this one")
     if args.command == "schema":
         from .schema import write_schemas
 

@@ -273,7 +273,7 @@ def check_site(root: Path | str, today: dt.date | None = None) -> tuple[list[Pro
         try:
             config = load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / ".check-site"))
         except MkDocsException as exc:
-            reason = "; ".join(said.messages) or str(exc)
+            reason = ("; ".join(said.messages) or str(exc)).rstrip(".")
             return [checks.problem("build-warning", "mkdocs.yml", 1, f"MkDocs cannot load the configuration: {reason}",
                                    "Correct mkdocs.yml as the message says")], None
         finally:
