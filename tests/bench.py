@@ -271,8 +271,10 @@ def lighthouse_report(cache: Path = PROJECT / "build" / "lighthouse") -> list[tu
     cli = cache / "node_modules" / "lighthouse" / "cli" / "index.js"
     if not cli.exists() and shutil.which("npm"):
         cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", LIGHTHOUSE],
-                       cwd=cache, check=False)
+        # --prefix: without it npm installs into the nearest folder with a
+        # package.json, which is the project's own node_modules.
+        subprocess.run(["npm", "install", "--prefix", str(cache), "--no-save", "--no-audit", "--no-fund",
+                        "--loglevel=error", LIGHTHOUSE], cwd=cache, check=False)
     if chromium is None or not cli.exists() or not shutil.which("node"):
         return [("Lighthouse", f"not run: needs chromium, node and npm ({LIGHTHOUSE})", "-", False)]
     rows = []
