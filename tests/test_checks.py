@@ -31,6 +31,21 @@ def problems_of(site):
     """What `make check` reports: MkDocs' reading stage, run in-process."""
     return [str(p) for p in stage.check_site(site, TODAY)[0]]
 
+def built_index_with(tmp_path, markdown: str):
+    """The clean fixture site with `markdown` appended to its home page: assert
+    that `make check` finds nothing and the strict build passes, and return
+    the built home page, parsed with lxml, for the test to look at."""
+    from lxml import html as lxml_html
+
+    site = assemble(tmp_path / "site")
+    index = site / "docs" / "index.md"
+    index.write_text(index.read_text() + markdown)
+    assert problems_of(site) == []
+    result = build(site, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    return lxml_html.parse(str(tmp_path / "out" / "index.html"))
+
+
 
 def test_clean_fixture_has_no_problems(tmp_path):
     assert problems_of(assemble(tmp_path / "site")) == []
@@ -138,15 +153,7 @@ def test_macros_behave_like_markdown(tmp_path):
     """A call in code (fenced, inline, indented) is published literally and is
     not a call; a case study nests inside a collapsible, an admonition and a
     list item, with the text after it back at the top level."""
-    from lxml import html as lxml_html
-
-    site = assemble(tmp_path / "site")
-    index = site / "docs" / "index.md"
-    index.write_text(index.read_text() + MACROS_AS_MARKDOWN)
-    assert problems_of(site) == []
-    result = build(site, tmp_path / "out")
-    assert result.returncode == 0, result.stderr
-    tree = lxml_html.parse(str(tmp_path / "out" / "index.html"))
+    tree = built_index_with(tmp_path, MACROS_AS_MARKDOWN)
     code = " ".join(tree.xpath("//article//code//text()") + tree.xpath("//article//pre//text()"))
     assert '{{< case_study("CS-99") >}}' in code
     assert '{{< addresses("R9@000000") >}}' in code
@@ -193,15 +200,7 @@ def test_a_case_study_in_a_tight_list_item_stays_in_the_item(tmp_path):
     """A call on the line after a list item, with no blank line between,
     belongs to that item (as any continuation line does): the list is not
     split and renumbered, and the case study keeps its paragraphs."""
-    from lxml import html as lxml_html
-
-    site = assemble(tmp_path / "site")
-    index = site / "docs" / "index.md"
-    index.write_text(index.read_text() + TIGHT_LIST)
-    assert problems_of(site) == []
-    result = build(site, tmp_path / "out")
-    assert result.returncode == 0, result.stderr
-    tree = lxml_html.parse(str(tmp_path / "out" / "index.html"))
+    tree = built_index_with(tmp_path, TIGHT_LIST)
     for tag, first, last, study in (("ol", "First point.", "Second point.", "CS-01"), ("ul", "Bullet one.", "Bullet two.", "CS-02")):
         lists = tree.xpath(f"//article//{tag}[li[starts-with(normalize-space(), '{first}')]]")
         assert len(lists) == 1
@@ -232,20 +231,12 @@ def test_an_email_autolink_is_a_link_not_a_garbled_address(tmp_path):
 def test_markdown_obeys_the_content_security_policy(tmp_path):
     """Table alignment is published as classes (never style= nor the obsolete
     align=), and a standard autolink is a link, not raw HTML."""
-    from lxml import html as lxml_html
-
-    site = assemble(tmp_path / "site")
-    index = site / "docs" / "index.md"
-    index.write_text(index.read_text() + CSP_SAFE_MARKDOWN)
-    assert problems_of(site) == []
-    result = build(site, tmp_path / "out")
-    assert result.returncode == 0, result.stderr
-    tree = lxml_html.parse(str(tmp_path / "out" / "index.html"))
+    tree = built_index_with(tmp_path, CSP_SAFE_MARKDOWN)
     assert not tree.xpath("//article//*[@style or @align]")
     cells = tree.xpath("//article//table//tr[2]/td")
     assert [c.get("class") for c in cells] == ["align-left", "align-center", "align-right"]
     assert tree.xpath("//article//a[@href='https://www.legislation.gov.uk/ukpga/1997/40/section/4A']")
-    css = (site / "docs" / "assets" / "stylesheets" / "guidance.css").read_text()
+    css = (tmp_path / "site" / "docs" / "assets" / "stylesheets" / "guidance.css").read_text()
     assert all(f".align-{side} {{ text-align: {side}; }}" in css for side in ("left", "center", "right"))
 
 
