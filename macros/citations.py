@@ -32,6 +32,7 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Inline elements whose text is never scanned.
 SKIP = {"a", "code", "pre", "kbd", "script", "style", "abbr"}
 CELLS = {"td", "th"}
+NESTED = {"ul", "ol", "table", "div", "blockquote", "details"}  # blocks scanned on their own
 
 
 @dataclass
@@ -70,14 +71,13 @@ class CitationTreeprocessor(Treeprocessor):
         self.md.law_findings = findings = []
         linked: set = set()
         default = _PAGE["default_act"]
-        parents = {child: parent for parent in root.iter() for child in parent}
-        for block in [el for el in root.iter() if el.tag in BLOCKS]:
-            if _from_macro(block, parents):
+        for block, in_macro, in_a_link in list(_blocks(root)):
+            if in_macro:
                 continue  # a macro's output (a case study box): checked in its own source
-            link = block.tag not in HEADINGS and not _inside_link(block, parents)
+            link = block.tag not in HEADINGS and not in_a_link
             last_act = None
             segments = list(_segments(block, block))
-            for n, (node, attr, in_link) in enumerate(segments):
+            for n, (node, attr, in_link, parent) in enumerate(segments):
                 if in_link and attr == "text" and node.tag == "a":
                     last_act = law.act_of_address(node.get("href", "")) or last_act
                 text = getattr(node, attr)
@@ -112,47 +112,44 @@ class CitationTreeprocessor(Treeprocessor):
                         linked.add(("case", case.name))
                         pieces.append((event.start, event.end, case.judgment, f"{case.name} {case.citation.split(';')[0]}: the judgment"))
                 if link and pieces:
-                    _link(node, attr, text, sorted(pieces), parents)
+                    _link(node, attr, text, sorted(pieces), parent)
         return None
 
 
-def _from_macro(el, parents) -> bool:
-    """Inside the output of a macro (pipeline.MACRO_OUTPUT marks it)."""
-    while True:
-        if el.get("data-macro-output") is not None:
-            return True
-        if el not in parents:
-            return False
-        el = parents[el]
-
-
-def _inside_link(el, parents) -> bool:
-    while el in parents:
-        el = parents[el]
-        if el.tag == "a":
-            return True
-    return False
+def _blocks(el, in_macro=False, in_link=False):
+    """(block, inside a macro's output, inside a link) for each block under
+    el, in document order, in one walk of the tree. A macro's output is
+    marked by pipeline.MACRO_OUTPUT on its outermost element."""
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        child_in_macro = in_macro or child.get("data-macro-output") is not None
+        if child.tag in BLOCKS:
+            yield child, child_in_macro, in_link
+        yield from _blocks(child, child_in_macro, in_link or child.tag == "a")
 
 
 def _segments(el, top, in_link=False):
     """(element, "text" or "tail", in_link) for each run of text in a block,
     in order, leaving out code and nested blocks (they are scanned on their
     own). Text inside a link is never linked or checked, but an Act named
-    there still sets the Act for the bare citations after it."""
-    yield el, "text", in_link
+    there still sets the Act for the bare citations after it. The fourth
+    item is the element whose child list holds a tail's element."""
+    yield el, "text", in_link, None
     for child in el:
-        nested_block = child.tag in BLOCKS or child.tag in {"ul", "ol", "table", "div", "blockquote", "details"}
+        nested_block = child.tag in BLOCKS or child.tag in NESTED
         if top.tag == "tr" and child.tag in CELLS:
             yield from _segments(child, top, in_link)
         elif child.tag == "a":
             yield from _segments(child, top, True)
         elif not (child.tag in SKIP or nested_block):
             yield from _segments(child, top, in_link)
-        yield child, "tail", in_link
+        yield child, "tail", in_link, el
 
 
-def _link(node, attr, text, pieces, parents) -> None:
-    """Replace node.text or node.tail with text and <a> elements."""
+def _link(node, attr, text, pieces, parent) -> None:
+    """Replace node.text or node.tail (node being a child of parent) with
+    text and <a> elements."""
     anchors = []
     cursor = 0
     head = None
@@ -175,7 +172,6 @@ def _link(node, attr, text, pieces, parents) -> None:
         for n, a in enumerate(anchors):
             node.insert(n, a)
     else:
-        parent = parents[node]
         node.tail = head
         index = list(parent).index(node)
         for n, a in enumerate(anchors, 1):

@@ -45,6 +45,7 @@ CITATION = re.compile(
     rf"|(?P<single>s\.\s?|[Ss]ection\s+)(?P<one>{_ITEM})"
     rf"|(?P<sch>Sch\.\s?|Schedule\s+)(?P<schnum>\d+[A-Z]{{0,2}}))(?![\w])"
 )
+_LEGISLATION = re.compile(r"https?://(?:www\.)?legislation\.gov\.uk/((?:ukpga|uksi)/[^/]+/[^/]+(?:/[^/]+)?)")
 ITEM = re.compile(rf"(?P<num>{_NUM})(?P<sub>{_SUB})")
 # "R v Name", "DPP v Name", "Name v Name": any such name in prose must be in cases.yml.
 CASE_NAME = re.compile(r"\b(?:R|DPP|[A-Z][A-Za-z'’\-]+)\s+v\.?\s+(?:R\b|DPP\b|[A-Z][A-Za-z'’\-]+)")
@@ -108,7 +109,7 @@ class Law:
     def act_pattern(self) -> re.Pattern | None:
         if not self._names:
             return None
-        return re.compile(r"(?<![\w])(?:" + _alternation(self._names) + r")(?![\w])")
+        return re.compile(_bounded_alternation(self._names))
 
     @cached_property
     def trailing_pattern(self) -> re.Pattern | None:
@@ -128,12 +129,14 @@ class Law:
     def case_pattern(self) -> re.Pattern | None:
         if not self.case_names:
             return None
-        return re.compile(r"(?<![\w])(?:" + _alternation(self.case_names) + r")(?![\w])")
+        return re.compile(_bounded_alternation(self.case_names))
 
     def act_of_address(self, href: str) -> str | None:
         """The Act whose legislation.gov.uk text a link points to: a link to
         an Act names it, like writing its title."""
-        match = re.match(r"https?://(?:www\.)?legislation\.gov\.uk/((?:ukpga|uksi)/[^/]+/[^/]+(?:/[^/]+)?)", href)
+        if "legislation.gov.uk" not in href:
+            return None
+        match = _LEGISLATION.match(href)
         if not match:
             return None
         path = match.group(1)
@@ -279,6 +282,20 @@ def _line(lines: dict, loc: tuple) -> int:
         if key in lines:
             return lines[key]
     return 1
+
+
+def _bounded_alternation(names) -> str:
+    """A regex for any of the names as a whole word: `_alternation` with no
+    word character just before or after. The check before is put after each
+    name's first character, "P(?<!\\wP)HA", not in front of the whole: a
+    pattern that starts with a look-behind is tried at every character, one
+    that starts with a character only where that character is (about twice
+    as fast over the guidance)."""
+    parts = []
+    for name in sorted(names, key=len, reverse=True):
+        first = re.escape(name[0])
+        parts.append(first + r"(?<!\w" + first + ")" + re.escape(name[1:]))
+    return "(?:" + "|".join(parts) + r")(?!\w)"
 
 
 def _alternation(names) -> str:

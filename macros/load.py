@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -40,8 +41,14 @@ from .model import SourcePage
 class RegisterSource:
     path: str
     data: object  # parsed YAML, or None if it would not parse
-    lines: dict[tuple, int] = field(default_factory=dict)  # YAML path -> line
+    text: str = ""
     error: tuple[int, str] | None = None
+
+    @cached_property
+    def lines(self) -> dict[tuple, int]:
+        """YAML path -> line. Worked out only when a problem needs a line (a
+        second parse of the file, which a clean build never needs)."""
+        return yaml_lines(self.text)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -88,7 +95,7 @@ def load_register(root: Path, name: str = "recommendations.yml") -> RegisterSour
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         return RegisterSource(name, None, error=(line, str(getattr(exc, "problem", exc))))
-    return RegisterSource(name, data, yaml_lines(text))
+    return RegisterSource(name, data, text)
 
 
 def load_page(path: Path, rel: str, uri: str) -> SourcePage:

@@ -112,6 +112,10 @@ class PageFacts:
     law_findings: list = field(default_factory=list)  # citations.Finding, from the citation extension in the same parse
 
 
+NON_WORD = re.compile(r"\W+")
+UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
+
+
 class Lines:
     """Find the source line of a fact by searching forward from the last fact
     of the same kind. Facts of one kind arrive in document order (the parser
@@ -145,13 +149,17 @@ class Lines:
         if explicit:
             return self.find("#" + explicit, "heading")
         if self._norm is None:
-            self._norm = [re.sub(r"\W+", "", line).lower() for line in self.lines]
-        words = re.sub(r"\W+", "", text).lower()
-        for number in range(self.cursors.get("heading", self.skip), len(self.lines)):
-            if not words or words not in self._norm[number]:
-                continue
-            underlined = number + 1 < len(self.lines) and re.match(r"^\s*(=+|-+)\s*$", self.lines[number + 1])
-            if self.lines[number].lstrip().startswith("#") or underlined:
+            # Only lines that can be headings: "# ..." or text underlined
+            # with === or ---.
+            self._norm = {}
+            for number, line in enumerate(self.lines):
+                underlined = number + 1 < len(self.lines) and UNDERLINE.match(self.lines[number + 1])
+                if line.lstrip().startswith("#") or underlined:
+                    self._norm[number] = NON_WORD.sub("", line).lower()
+        words = NON_WORD.sub("", text).lower()
+        start = self.cursors.get("heading", self.skip)
+        for number, norm in self._norm.items():
+            if number >= start and words and words in norm:
                 self.cursors["heading"] = number + 1
                 return number + self.first
         return max(self.cursors.get("heading", self.skip) - 1, self.skip) + self.first
@@ -376,17 +384,20 @@ class FactsTreeprocessor(Treeprocessor):
 
     def run(self, root):
         facts, lines = self.ext.current, self.ext.lines
-        for element in root.iter():
-            if isinstance(element.tag, str):
-                element.attrib.pop(MACRO_OUTPUT, None)
-                _align_by_class(element)
-        if facts is None:
-            return None  # a page that is not ours to check (the serve error page)
+        if facts is None:  # a page that is not ours to check (the serve error page)
+            for element in root.iter():
+                if isinstance(element.tag, str):
+                    element.attrib.pop(MACRO_OUTPUT, None)
+                    _align_by_class(element)
+            return None
         footnote_ids = set()
         for element in root.iter():
             tag = element.tag
             if not isinstance(tag, str):
                 continue
+            if element.attrib:
+                element.attrib.pop(MACRO_OUTPUT, None)
+                _align_by_class(element)
             ident = element.get("id")
             if ident:
                 facts.ids.add(ident)
