@@ -201,7 +201,8 @@ def on_files(files, config):
     offline_reading.drop_worker_unless_published(files, _published())
     project = _project(config)
     order = [uri for uri in _nav_order(config.nav) if uri.endswith(".md")] if config.nav else [p.uri for p in project.pages]
-    chapters = [uri for uri in order if any(p.uri == uri for p in project.pages) and uri not in ("index.md", "accessibility.md")]
+    guidance = {p.uri for p in project.pages}
+    chapters = [uri for uri in order if uri in guidance and uri not in ("index.md", "accessibility.md")]
     _PRINT_ORDER[:] = chapters
     if _SERVE_ERRORS:  # the pages will show the errors; only their addresses matter
         try:
@@ -301,8 +302,8 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     markdown = stage.on_page_markdown(markdown, page)
     project = _project(config)
-    source = next((p for p in project.pages if p.uri == page.file.src_uri), None)
-    law_source = source or next((p for p in project.case_studies if p.uri == page.file.src_uri), None)
+    law_source = project.source(page.file.src_uri)
+    source = law_source if law_source is not None and project.is_guidance_page(law_source) else None
     citations.set_page(law_source.meta.get("default_act") if law_source and isinstance(law_source.meta, dict) else None)
     meta = project.page_meta(source) if source else None
     if meta is None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
+from lxml import etree
 
 BASE = "https://print.invalid/"  # a stand-in origin for resolving site-relative links
 ID_REFERENCES = ("for", "headers", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns")
@@ -33,6 +34,12 @@ HEADING = re.compile(r"^h([1-6])$")
 # Links whose text identifies their target on paper ("R3", "F1: ..."): the
 # register items. Their addresses are not printed.
 LABEL_ONLY = ("recommendations/",)
+# The elements assemble() changes, found by lxml in C (a walk over every
+# element in Python was most of the print view's build time).
+_HEADINGS = " or ".join(f"self::h{n}" for n in range(1, 7))
+_TITLED = etree.XPath(f"descendant::*[({_HEADINGS}) and @id]")
+_CHANGED = etree.XPath("descendant::*[" + " or ".join(
+    ["@id", "@name", "@href", "@src"] + [f"@{a}" for a in ID_REFERENCES] + [f"self::h{n}" for n in range(1, 6)]) + "]")
 
 
 @dataclass
@@ -84,9 +91,8 @@ def assemble(chapters: list[Chapter], print_url: str, site_url: str = "") -> str
     by_url = {c.url: c for c in chapters}
     titles: dict[tuple[str, str], str] = {}  # (chapter key, id) -> heading text
     for chapter, tree in zip(chapters, trees):
-        for element in tree.iter():
-            if isinstance(element.tag, str) and HEADING.match(element.tag) and element.get("id"):
-                titles[(chapter.key, element.get("id"))] = _text(element)
+        for element in _TITLED(tree):
+            titles[(chapter.key, element.get("id"))] = _text(element)
 
     out = ['<nav class="print-contents" aria-labelledby="print-contents">',
            '<h2 id="print-contents">Contents</h2>', "<ol>"]
@@ -95,9 +101,7 @@ def assemble(chapters: list[Chapter], print_url: str, site_url: str = "") -> str
 
     for chapter, tree in zip(chapters, trees):
         ns = chapter.key + "--"
-        for element in tree.iter():
-            if not isinstance(element.tag, str):
-                continue
+        for element in _CHANGED(tree):
             if element.get("id"):
                 element.set("id", ns + element.get("id"))
             if element.get("name") and element.tag == "a":

@@ -100,8 +100,27 @@ class Project:
 
     def items_on_page(self, uri: str) -> list[str]:
         """Register ids that sections of a page address, in register order."""
-        ids = {r.item for r in self.references if r.page == uri}
+        ids = getattr(self, "_by_page", {}).get(uri, set())
         return [i for i in self.items if i in ids]
+
+    @cached_property
+    def _sources(self) -> dict[str, SourcePage]:
+        found: dict[str, SourcePage] = {}
+        for page in self.pages + self.case_studies:
+            found.setdefault(page.uri, page)
+        return found
+
+    def source(self, uri: str) -> SourcePage | None:
+        """The guidance page or case study whose docs path (uri) is given, or None."""
+        return self._sources.get(uri)
+
+    def is_guidance_page(self, page: SourcePage) -> bool:
+        """True for a page in docs/, False for a case study."""
+        return page.uri in self._guidance_uris
+
+    @cached_property
+    def _guidance_uris(self) -> set[str]:
+        return {p.uri for p in self.pages}
 
     def attach(self, facts: dict) -> None:
         """Take the headings, links and macro calls of each source from the
@@ -147,6 +166,9 @@ class Project:
         self._by_case = defaultdict(list)
         for use in self.uses:
             self._by_case[use.case_study].append(use)
+        self._by_page = defaultdict(set)
+        for ref in self.references:
+            self._by_page[ref.page].add(ref.item)
 
 
 def section_of(page: SourcePage, line: int):

@@ -164,16 +164,14 @@ def on_page_markdown(markdown: str, page) -> str:
     build = CURRENT
     project = build.project
     uri = page.file.src_uri
-    source = next((p for p in project.pages + project.case_studies if p.uri == uri), None)
+    source = project.source(uri)
     if page.file.generated_by and source is None and uri != render.PRINT_URI:
         _attach(build)
         text = render.reference_pages(project).get(uri)
         if text is not None:
             front, markdown, _ = split_front_matter(text)
             page.meta.update(yaml.load(front, Loader=SafeLoader) or {})
-    if source is not None and source in project.pages:
-        build.ext.start(uri, source.path, source.text, source.body_start)
-    elif source is not None:  # a case study: its body sits inside a generated page
+    if source is not None:  # a guidance page, or a case study (its body sits inside a generated page)
         build.ext.start(uri, source.path, source.text, source.body_start)
     else:
         build.ext.start(uri, f"(generated) {uri}", markdown, 1)

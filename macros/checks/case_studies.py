@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-import phonenumbers
 
 from ..model import CASE_STUDY_HEADINGS, CaseStudyMeta, Problem, SourcePage
 from ..project import Project
@@ -89,12 +88,19 @@ def check_case_study_use(project: Project) -> list[Problem]:
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 
 
+NON_DIGIT = re.compile(r"\D+")
+
+
 def _phone_numbers(line: str):
     """Phone numbers in any written form ("(07700) 900 125", "+44 7700 900125",
     "07700-900-125", foreign numbers), found by Google's libphonenumber rules
     (the `phonenumbers` library) with the UK as the default region. Matches of
     fewer than nine national digits (years, section numbers) are not numbers,
     nor is one ending in a two-digit year ("4512345/23", a crime reference)."""
+    if len(NON_DIGIT.sub("", line)) < 9:
+        return  # too few digits for any number the test below keeps
+    import phonenumbers  # here, not at the top: most builds never need it
+
     for match in phonenumbers.PhoneNumberMatcher(line, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
         if len(str(match.number.national_number)) >= 9 and not re.search(r"/\d{2}$", match.raw_string):
             yield match.raw_string  # (a number ending "/23" is a reference with its year, reported as one)

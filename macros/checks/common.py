@@ -4,6 +4,7 @@ the known ids, near-miss suggestions and the prose lines of a page."""
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from pydantic import ValidationError
@@ -101,12 +102,24 @@ def prose_lines(page: SourcePage):
         yield number, LINK_TARGET.sub("]", line)  # ignore link targets
 
 
-def page_lines(page: SourcePage):
-    lines = page.text.splitlines()
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def page_lines(page: SourcePage) -> tuple[tuple[int, str], ...]:
+    """(line number, text) of the body lines outside fenced code. Several
+    checks read every page this way, so the result is kept per text."""
+    return _page_lines(page.text, page.body_start)
+
+
+@functools.lru_cache(maxsize=4096)
+def _page_lines(text: str, body_start: int) -> tuple[tuple[int, str], ...]:
+    lines = text.splitlines()
     fenced = False
-    for number in range(page.body_start, len(lines) + 1):
+    out = []
+    for number in range(body_start, len(lines) + 1):
         line = lines[number - 1]
-        if re.match(r"^\s*(```|~~~)", line):
+        if FENCE.match(line):
             fenced = not fenced
         elif not fenced:
-            yield number, line
+            out.append((number, line))
+    return tuple(out)

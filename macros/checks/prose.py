@@ -20,7 +20,7 @@ def check_abbreviations(project: Project) -> list[Problem]:
     """Every abbreviation used must be spelled out in the site glossary."""
     out, seen = [], set()
     for page in project.pages + project.case_studies:
-        for number, line in prose_lines(page) if page in project.case_studies else page_lines(page):
+        for number, line in page_lines(page) if project.is_guidance_page(page) else prose_lines(page):
             if not CAPITALS.search(line):
                 continue  # an abbreviation has at least three capitals in a row
             for match in ABBREVIATION.finditer(NOT_PROSE.sub("", line)):
