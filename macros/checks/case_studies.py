@@ -178,7 +178,16 @@ FORENAME_WORDS = set(
 
 ORDINARY_ENDING = re.compile(r"[a-z](?:ed|ing|ly|tion|ment|ness)$")
 WORD = re.compile(r"[A-Z][a-z]+(?:['’][a-z]+)?")
-SENTENCE_END = re.compile(r"[.!?:;]\s*$|^\s*$|[-*+]\s*$|^\s*\d+\.\s*$|[\"“(]\s*$")
+# The characters after which a word starts a sentence (or a list item, a
+# heading or a quotation): the line so far ends with one, spaces aside.
+SENTENCE_END = set(".!?:;-*+\"“(")
+
+
+def _starts_sentence(before: str) -> bool:
+    """True if a word that follows `before` (the line up to it) starts a
+    sentence: nothing but spaces before it, or one of SENTENCE_END last."""
+    before = before.rstrip()
+    return not before or before[-1] in SENTENCE_END
 
 
 def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
@@ -204,10 +213,12 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
                                        f"'{found}' looks like {kind}",
                                        "Remove it: case studies use no real or realistic identifiers (see the anonymisation rules)"))
             for match in WORD.finditer(line):
-                word = re.sub(r"['’]s$", "", match.group(0))
+                word = match.group(0)
+                if word.endswith(("'s", "’s")):
+                    word = word[:-2]
                 if word in allowed:
                     continue
-                starts = SENTENCE_END.search(line[: match.start()])
+                starts = _starts_sentence(line[: match.start()])
                 if word in FORENAME_WORDS and (starts or line[match.end():].startswith(",")):
                     pass  # a forename, even though it is also a word
                 elif starts and (

@@ -73,6 +73,8 @@ def check_citations(project: Project) -> list[Problem]:
         # The findings of the parse that rendered the page (one parse per
         # build); a parse of our own only when the page was not rendered.
         found = page.facts.law_findings if page.facts is not None else findings_for(project, page, default)
+        if not any(_is_problem(f) for f in found):
+            continue  # lines are worked out only for a page with a problem (each finding's line depends on the ones before)
         for finding in found:
             number, cursor = _line_of(lines, finding.raw, cursor, page.body_start - 1)
             if finding.kind == "case":
@@ -176,6 +178,10 @@ def check_legislation_links(project: Project, facts: dict) -> list[Problem]:
                     "Add the provision to provisions.yml, checked on legislation.gov.uk, or correct the link",
                 ))
     return out
+
+
+def _is_problem(finding) -> bool:
+    return (finding.case is None) if finding.kind == "case" else (finding.act is None or bool(finding.unknown))
 
 
 def _line_of(lines: list[str], raw: str, cursor: tuple[int, int], body: int) -> tuple[int, tuple[int, int]]:

@@ -107,7 +107,7 @@ def check_macros(project: Project) -> list[Problem]:
                     fix = f"Did you mean {near}? {fix}"
                 out.append(problem("old-delimiters", page.path, call.line,
                                    f"'{call.raw}' uses plain {{{{ }}}}, so readers would see it as raw text", fix))
-            elif page in project.case_studies:
+            elif not project.is_guidance_page(page):
                 out.append(problem("macro-syntax", page.path, call.line, f"case studies cannot use macros ('{call.raw}')",
                                    "Remove the macro; link to a page with an ordinary Markdown link instead"))
             elif call.error == INLINE:
