@@ -114,6 +114,9 @@ def content_security_policy(html: str, extra_hashes=()) -> str:
 def add_content_security_policy(html: str, extra_hashes=()) -> str:
     """Insert the policy as the first element of <head>, before any script."""
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html, extra_hashes)}">'
+    at = html.find("<head>")  # as the theme writes it; any other case by the slower search
+    if at != -1:
+        return html[:at] + "<head>\n    " + meta + html[at + len("<head>"):]
     return re.sub(r"<head>", lambda m: "<head>\n    " + meta, html, count=1, flags=re.I)
 
 

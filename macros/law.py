@@ -45,6 +45,7 @@ CITATION = re.compile(
     rf"|(?P<single>s\.\s?|[Ss]ection\s+)(?P<one>{_ITEM})"
     rf"|(?P<sch>Sch\.\s?|Schedule\s+)(?P<schnum>\d+[A-Z]{{0,2}}))(?![\w])"
 )
+CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
 _LEGISLATION = re.compile(r"https?://(?:www\.)?legislation\.gov\.uk/((?:ukpga|uksi)/[^/]+/[^/]+(?:/[^/]+)?)")
 ITEM = re.compile(rf"(?P<num>{_NUM})(?P<sub>{_SUB})")
 # "R v Name", "DPP v Name", "Name v Name": any such name in prose must be in cases.yml.
@@ -131,6 +132,13 @@ class Law:
             return None
         return re.compile(_bounded_alternation(self.case_names))
 
+    @cached_property
+    def needs_capital_or_digit(self) -> bool:
+        """True when every Act name and case name has a capital letter or a
+        digit (as every citation has a digit), so a text without one holds
+        none of them."""
+        return all(CAPITAL_OR_DIGIT.search(name) for name in [*self._names, *self.case_names])
+
     def act_of_address(self, href: str) -> str | None:
         """The Act whose legislation.gov.uk text a link points to: a link to
         an Act names it, like writing its title."""
@@ -156,6 +164,8 @@ class Law:
         text in the same paragraph. `following` is the text that comes next
         (for example a link's text), so that "Section 9 of the [Code...]"
         finds the Act named straight after it."""
+        if self.needs_capital_or_digit and not CAPITAL_OR_DIGIT.search(text):
+            return [], last_act  # most runs of text: nothing here can be a name or a citation
         events: list = []
         if self.act_pattern is not None:
             events += [ActMention(m.start(), m.end(), self._names[m.group(0)]) for m in self.act_pattern.finditer(text)]

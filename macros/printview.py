@@ -21,12 +21,12 @@ Pure functions over strings: nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-from lxml import etree
 
 BASE = "https://print.invalid/"  # a stand-in origin for resolving site-relative links
 ID_REFERENCES = ("for", "headers", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns")
@@ -34,12 +34,7 @@ HEADING = re.compile(r"^h([1-6])$")
 # Links whose text identifies their target on paper ("R3", "F1: ..."): the
 # register items. Their addresses are not printed.
 LABEL_ONLY = ("recommendations/",)
-# The elements assemble() changes, found by lxml in C (a walk over every
-# element in Python was most of the print view's build time).
-_HEADINGS = " or ".join(f"self::h{n}" for n in range(1, 7))
-_TITLED = etree.XPath(f"descendant::*[({_HEADINGS}) and @id]")
-_CHANGED = etree.XPath("descendant::*[" + " or ".join(
-    ["@id", "@name", "@href", "@src"] + [f"@{a}" for a in ID_REFERENCES] + [f"self::h{n}" for n in range(1, 6)]) + "]")
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 @dataclass
@@ -91,8 +86,9 @@ def assemble(chapters: list[Chapter], print_url: str, site_url: str = "") -> str
     by_url = {c.url: c for c in chapters}
     titles: dict[tuple[str, str], str] = {}  # (chapter key, id) -> heading text
     for chapter, tree in zip(chapters, trees):
-        for element in _TITLED(tree):
-            titles[(chapter.key, element.get("id"))] = _text(element)
+        for element in tree.iter(*HEADING_TAGS):
+            if element.get("id"):
+                titles[(chapter.key, element.get("id"))] = _text(element)
 
     out = ['<nav class="print-contents" aria-labelledby="print-contents">',
            '<h2 id="print-contents">Contents</h2>', "<ol>"]
@@ -101,7 +97,11 @@ def assemble(chapters: list[Chapter], print_url: str, site_url: str = "") -> str
 
     for chapter, tree in zip(chapters, trees):
         ns = chapter.key + "--"
-        for element in _CHANGED(tree):
+        lead = tree.text if tree.text and tree.text.strip() else ""
+        for element in tree.iter():
+            attrib = element.attrib
+            if not attrib and element.tag not in HEADING_TAGS:
+                continue  # most elements: nothing to change
             if element.get("id"):
                 element.set("id", ns + element.get("id"))
             if element.get("name") and element.tag == "a":
@@ -119,11 +119,12 @@ def assemble(chapters: list[Chapter], print_url: str, site_url: str = "") -> str
                 if not src.scheme and not src.netloc and not element.get("src").startswith("/"):
                     resolved = urlsplit(urljoin(BASE + chapter.url, element.get("src")))
                     element.set("src", _relative(resolved.path.lstrip("/"), print_url))
-        body = "".join(
-            lxml.html.tostring(child, encoding="unicode") for child in tree
-        )
-        if tree.text and tree.text.strip():
-            body = _escape(tree.text) + body
+        # The children of the wrapping <div>, serialised with it in one call.
+        tree.text = None
+        body = lxml.html.tostring(tree, encoding="unicode")
+        body = body[body.index(">") + 1: body.rindex("</div>")]
+        if lead:
+            body = _escape(lead) + body
         facts = chapter.facts or {}
         line = " · ".join(
             f"{label} {facts[name]}"
@@ -149,14 +150,13 @@ def _rewrite_link(a, chapter: Chapter, by_url: dict, titles: dict, print_url: st
         fragment = href[1:]
         a.set("href", f"#{chapter.key}--{fragment}" if fragment else f"#{chapter.key}")
         return
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or href.startswith("/"):
+    if href.startswith(("https://", "http://", "/")) or _is_absolute(href):
         # An external address, printed after the link by the print style
         # sheet, unless the link's text is the address already.
         if " ".join(a.text_content().split()) in (href, href.split("://", 1)[-1]):
             a.set("class", ((a.get("class") or "") + " print-bare").strip())
         return
-    resolved = urlsplit(urljoin(BASE + chapter.url, href))
+    resolved = _resolve(chapter.url, href)
     path = resolved.path.lstrip("/")
     target = by_url.get(path)
     if target is not None:
@@ -172,6 +172,20 @@ def _rewrite_link(a, chapter: Chapter, by_url: dict, titles: dict, print_url: st
     a.set("href", relative + (f"?{resolved.query}" if resolved.query else "") + (f"#{resolved.fragment}" if resolved.fragment else ""))
     if site_url and not path.startswith(LABEL_ONLY):
         a.set("data-print-href", site_url.rstrip("/") + "/" + path + (f"#{resolved.fragment}" if resolved.fragment else ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_absolute(href: str) -> bool:
+    """An address with a scheme (mailto:) or a host (//host/)."""
+    parts = urlsplit(href)
+    return bool(parts.scheme or parts.netloc)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve(page_url: str, href: str):
+    """A link's target, resolved against the page it is on (urlsplit parts).
+    The same links recur on every chapter, so the answers are kept."""
+    return urlsplit(urljoin(BASE + page_url, href))
 
 
 def _plain(text: str) -> str:
