@@ -215,11 +215,14 @@ def on_files(files, config):
         return files
     for uri, content in render.generated_pages(project, chapters).items():
         files.append(File.generated(config, uri, content=content))
-    # Machine-readable exports, as files so that pages can link to them
-    # (finished in on_env, once the pages have been parsed).
-    for name, content in _exports(project, config).items():
-        files.append(File.generated(config, name, content=content))
+    # Machine-readable exports, as files so that pages can link to them;
+    # written in on_env, once the pages have been parsed.
+    for name in EXPORTS:
+        files.append(File.generated(config, name, content=""))
     return files
+
+
+EXPORTS = ("traceability.json", "pages.json")
 
 
 def _exports(project, config) -> dict[str, str]:

@@ -88,7 +88,9 @@ def check_case_study_use(project: Project) -> list[Problem]:
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 
 
-NON_DIGIT = re.compile(r"\D+")
+# Nine digits, each within four characters of the next ("(07700) 900 125",
+# "+44 7700-900-125"): a number with nine or more national digits has them.
+NINE_DIGITS = re.compile(r"\d(?:\D{0,4}\d){8}")
 
 
 def _phone_numbers(line: str):
@@ -97,8 +99,8 @@ def _phone_numbers(line: str):
     (the `phonenumbers` library) with the UK as the default region. Matches of
     fewer than nine national digits (years, section numbers) are not numbers,
     nor is one ending in a two-digit year ("4512345/23", a crime reference)."""
-    if len(NON_DIGIT.sub("", line)) < 9:
-        return  # too few digits for any number the test below keeps
+    if not NINE_DIGITS.search(line):
+        return  # no nine digits close together: no number the test below keeps
     import phonenumbers  # here, not at the top: most builds never need it
 
     for match in phonenumbers.PhoneNumberMatcher(line, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
