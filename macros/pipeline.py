@@ -194,8 +194,7 @@ class GuidanceExtension(Extension):
     def extendMarkdown(self, md):
         md.registerExtension(self)
         md.parser.blockprocessors.register(MacroBlockProcessor(md.parser, self), "guidance_macro", 77)
-        md.inlinePatterns.register(MacroInlineProcessor(MACRO_INLINE, md, self), "guidance_macro_inline", 174)
-        md.inlinePatterns.register(OldBracesProcessor(OLD_BRACES, md, self), "guidance_old_braces", 173)
+        md.inlinePatterns.register(MacroInlineProcessor(md, self), "guidance_macro_inline", 174)
         if "html_block" in md.preprocessors:
             md.preprocessors.register(RecordRawBlocks(md, md.preprocessors["html_block"], self), "html_block", 20)
         if "html" in md.inlinePatterns:
@@ -287,29 +286,23 @@ class MacroBlockProcessor(BlockProcessor):
 
 
 class MacroInlineProcessor(InlineProcessor):
-    """A macro call inside a line of text: reported, and left out of the page."""
+    """Inside a line of text: a macro call is reported and left out of the
+    page; an old-style `{{ name(...) }}` is recorded and left as it is. One
+    pattern for both, because Python-Markdown tries every inline pattern on
+    every run of text."""
 
-    def __init__(self, pattern, md, ext):
-        super().__init__(pattern, md)
+    def __init__(self, md, ext):
+        super().__init__(f"{MACRO_INLINE}|{OLD_BRACES}", md)
         self.ext = ext
 
     def handleMatch(self, m, data):
-        self.ext.record_call(m.group(0), m.group("expr"), inline=True)
-        return "", m.start(0), m.end(0)
-
-
-class OldBracesProcessor(InlineProcessor):
-    """`{{ name(...) }}` outside code: recorded as an old-style call."""
-
-    def __init__(self, pattern, md, ext):
-        super().__init__(pattern, md)
-        self.ext = ext
-
-    def handleMatch(self, m, data):
+        if m.group("expr") is not None:
+            self.ext.record_call(m.group(0), m.group("expr"), inline=True)
+            return "", m.start(0), m.end(0)
         line = self.ext.lines.find(m.group(0), "inline") if self.ext.lines else 1
         if self.ext.current is not None:
             self.ext.current.calls.append(MacroCall(m.group("name"), [], line, m.group(0), "old-delimiters"))
-        return None, None, None  # leave the text as it is
+        return None, None, None  # leave the text as it is (the search goes on after it)
 
 
 class _IdCollector(HTMLParser):

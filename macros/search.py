@@ -119,11 +119,16 @@ def provision_token(citation: str) -> str:
 
 
 def _member_pattern(member: str) -> tuple[str, re.Pattern]:
-    """(the member's first word in lower case, a pattern for the member).
-    The pattern can match only where the first word is in the text, so the
-    word is tested first (a substring test is far faster than a search)."""
-    words = [w for w in re.split(r"[\s-]+", normalise(member).strip()) if w]
-    return words[0].lower(), re.compile(r"(?<!\w)" + r"[\s-]?".join(map(re.escape, words)), re.I)
+    """(the member's first word in lower case, a pattern for the member in
+    lower-cased text). The pattern can match only where the first word is in
+    the text, so the word is tested first (a substring test is far faster
+    than a search)."""
+    words = [w.lower() for w in re.split(r"[\s-]+", normalise(member).strip()) if w]
+    first = re.escape(words[0][0])
+    # Searched in the lower-cased text; the check that no letter comes
+    # before it follows the first character, so the search can skip ahead.
+    pattern = first + r"(?<!\w" + first + ")" + re.escape(words[0][1:]) + "".join(r"[\s-]?" + re.escape(w) for w in words[1:])
+    return words[0], re.compile(pattern)
 
 
 def _group(group: list[str]) -> list[str]:
@@ -231,7 +236,7 @@ def process_index(index: dict, settings: Settings) -> dict:
         lower = plain.lower()
         keys = _plain_citation_tokens(plain, lower)
         for group, patterns in groups:
-            if any(word in lower and p.search(plain) for word, p in patterns):
+            if any(word in lower and p.search(lower) for word, p in patterns):
                 keys += [m for m in group]
         if keys:
             doc["keys"] = " ".join(dict.fromkeys(keys))
