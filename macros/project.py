@@ -47,6 +47,7 @@ class Project:
     facts: dict = field(default_factory=dict)  # uri -> pipeline.PageFacts, once the pages are parsed
     redirects: set = field(default_factory=set)  # old docs paths that mkdocs.yml redirects (set by stage.py)
     anchor_record: tuple = (None, {}, None)  # load.load_anchor_record(): published anchors, their lines, an error
+    _validated: dict = field(default_factory=dict, repr=False)  # (model, id(page)) -> (page, checked front matter)
 
     # ---- lookups (computed once: the project does not change after loading)
     @cached_property
@@ -68,16 +69,24 @@ class Project:
         return {t.id: t for t in self.register.themes} if self.register else {}
 
     def page_meta(self, page: SourcePage) -> PageMeta | None:
-        try:
-            return PageMeta.model_validate(page.meta)
-        except ValidationError:
-            return None
+        """A guidance page's front matter, checked (None if it breaks the
+        schema: check_pages reports how). Worked out once per page."""
+        return self._meta(PageMeta, page)
 
     def case_meta(self, page: SourcePage) -> CaseStudyMeta | None:
-        try:
-            return CaseStudyMeta.model_validate(page.meta)
-        except ValidationError:
-            return None
+        """A case study's front matter, checked (None if it breaks the schema)."""
+        return self._meta(CaseStudyMeta, page)
+
+    def _meta(self, model, page: SourcePage):
+        key = (model, id(page))
+        cached = self._validated.get(key)
+        if cached is None or cached[0] is not page:
+            try:
+                cached = (page, model.model_validate(page.meta))
+            except ValidationError:
+                cached = (page, None)
+            self._validated[key] = cached
+        return cached[1]
 
     @cached_property
     def case_study_ids(self) -> dict[str, tuple[SourcePage, CaseStudyMeta]]:
