@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from tests.sites import PROJECT, build
+from tests.sites import PROJECT, TODAY, assemble, build, check
 from tests.system_deps import in_ci
 
 VNU_JAR = PROJECT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -27,6 +30,40 @@ def built_site(tmp_path_factory):
     result = build(PROJECT, out)
     assert result.returncode == 0, f"strict build failed:\n{result.stderr[-4000:]}"
     return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One broken fixture site (`site`), what `make check` said about it
+    (`check`, on TODAY) and what the strict build said (`built`, writing to
+    `out`)."""
+
+    site: Path
+    check: subprocess.CompletedProcess
+    built: subprocess.CompletedProcess
+    out: Path
+
+
+@pytest.fixture(scope="session")
+def broken_outcome(tmp_path_factory):
+    """`broken_outcome(name)`: the Outcome of broken fixture `name`
+    (tests/fixtures/broken/<name>/ over the clean site). Each fixture is
+    assembled, checked and built once per session, and every test that
+    asserts something about it reads the same result: the exact messages,
+    the agreement of check and build, the editor inputs. The check runs
+    in-process (`tests.sites.check`); the build runs as its own process
+    (`mkdocs build --strict`), so nothing the check leaves in memory can
+    help the build agree with it."""
+    cache: dict[str, Outcome] = {}
+
+    def outcome(name: str) -> Outcome:
+        if name not in cache:
+            root = tmp_path_factory.mktemp(name)
+            site = assemble(root / "site", name)
+            cache[name] = Outcome(site, check(site, TODAY), build(site, root / "out"), root / "out")
+        return cache[name]
+
+    return outcome
 
 
 @pytest.fixture(scope="session")

@@ -8,16 +8,13 @@ expected.txt.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 
 from macros import checks, stage
 from macros.project import load_project
-from tests.sites import BROKEN, assemble, build
-
-TODAY = dt.date(2026, 11, 28)
+from tests.sites import BROKEN, TODAY, assemble, build
 # A fixture is named after the code it proves, optionally with "--" and the
 # kind of fault when one code has several kinds (front-matter--impossible-date).
 FIXTURES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
@@ -30,6 +27,7 @@ def code_of(fixture: str) -> str:
 def problems_of(site):
     """What `make check` reports: MkDocs' reading stage, run in-process."""
     return [str(p) for p in stage.check_site(site, TODAY)[0]]
+
 
 def built_index_with(tmp_path, markdown: str):
     """The clean fixture site with `markdown` appended to its home page: assert
@@ -51,17 +49,27 @@ def test_clean_fixture_has_no_problems(tmp_path):
     assert problems_of(assemble(tmp_path / "site")) == []
 
 
-def test_clean_fixture_builds(tmp_path):
-    site = assemble(tmp_path / "site")
-    result = build(site, tmp_path / "out")
+@pytest.fixture(scope="module")
+def clean_build(tmp_path_factory):
+    """The clean fixture site, built once for the tests that only read it:
+    (result of the strict build, the folder it wrote)."""
+    root = tmp_path_factory.mktemp("clean")
+    return build(assemble(root / "site"), root / "out"), root / "out"
+
+
+def test_clean_fixture_builds(clean_build):
+    result, out = clean_build
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "out" / "recommendations" / "r1" / "index.html").exists()
+    assert (out / "recommendations" / "r1" / "index.html").exists()
 
 
 @pytest.mark.parametrize("name", FIXTURES)
-def test_broken_fixture_gives_exact_messages(tmp_path, name):
+def test_broken_fixture_gives_exact_messages(broken_outcome, name):
+    """`make check` lists exactly the problems in expected.txt, in order
+    (warnings prefixed "warning: " on screen)."""
     expected = (BROKEN / name / "expected.txt").read_text(encoding="utf-8").splitlines()
-    assert problems_of(assemble(tmp_path / "site", name)) == expected
+    check = broken_outcome(name).check
+    assert [line.removeprefix("warning: ") for line in check.stdout.splitlines()] == expected, check.stderr
     # The fixture must actually produce the check it is named after.
     assert any(f"[{code_of(name)}]" in line for line in expected)
 
@@ -70,21 +78,16 @@ PROBLEM_LINE = re.compile(r"^(?:ERROR|WARNING) +- +(\S+:\d+: \[[a-z-]+\] .*)$", 
 
 
 @pytest.mark.parametrize("name", FIXTURES)
-def test_check_and_build_agree(tmp_path, name):
-    """`make check` (the command itself) and `mkdocs build` report exactly the
-    same errors for every broken fixture, each with file, line, code and fix,
-    and neither ever prints a traceback. Every error stops the build before
-    anything is published; a warning alone (an overdue review, two sentences
-    on a line) stops neither."""
-    import subprocess
-    import sys
-
-    from tests.sites import PROJECT
-
-    site = assemble(tmp_path / "site", name)
-    check = subprocess.run([sys.executable, "-m", "macros.cli", "check", "--root", str(site), "--today", TODAY.isoformat()],
-                           cwd=PROJECT, capture_output=True, text=True)
-    built = build(site, tmp_path / "out")
+def test_check_and_build_agree(broken_outcome, name):
+    """`make check` and `mkdocs build` report exactly the same errors for
+    every broken fixture, each with file, line, code and fix, and neither
+    ever prints a traceback. Every error stops the build before anything is
+    published; a warning alone (an overdue review, two sentences on a line)
+    stops neither. (The check runs through the command's entry point in this
+    process, the build as its own process: see `broken_outcome`. The two
+    tests at the end of this file run `make check` as a process.)"""
+    outcome = broken_outcome(name)
+    check, built = outcome.check, outcome.built
     assert "Traceback" not in check.stdout + check.stderr
     assert "Traceback" not in built.stdout + built.stderr
     check_errors = sorted(line for line in check.stdout.splitlines() if not line.startswith("warning: "))
@@ -96,7 +99,7 @@ def test_check_and_build_agree(tmp_path, name):
     expected = (BROKEN / name / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert check_errors == sorted(line for line in expected if not any(f"[{code}]" in line for code in checks.WARNINGS))
     if check_errors:
-        assert not (tmp_path / "out" / "index.html").exists(), "nothing may be published"
+        assert not (outcome.out / "index.html").exists(), "nothing may be published"
 
 
 def test_every_check_code_has_a_broken_fixture():
@@ -112,12 +115,11 @@ def test_checks_report_every_problem_at_once(tmp_path):
     assert {"broken-link", "unknown-item", "uncovered-item"} <= codes
 
 
-def test_literal_braces_render_as_text(tmp_path):
+def test_literal_braces_render_as_text(clean_build):
     """Legal text can contain {{ }}, {% %} and {# #} without breaking a page."""
-    site = assemble(tmp_path / "site")
-    result = build(site, tmp_path / "out")
+    result, out = clean_build
     assert result.returncode == 0, result.stderr
-    html = (tmp_path / "out" / "index.html").read_text()
+    html = (out / "index.html").read_text()
     assert "{{ braces }}" in html and "{% percent signs %}" in html and "{# hashes #}" in html
 
 

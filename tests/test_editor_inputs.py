@@ -4,25 +4,21 @@ file, line, code and fix, and nothing else."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from tests.sites import BROKEN, PROJECT, assemble, build
+from tests.sites import BROKEN, PROJECT
 
 INPUTS = ["front-matter--impossible-date", "changelog--impossible-date", "front-matter--case-study", "unfilled-template"]
 
 
 @pytest.mark.parametrize("name", INPUTS)
-def test_make_check_and_the_build_answer_without_a_traceback(tmp_path, name):
-    site = assemble(tmp_path / "site", name)
+def test_make_check_and_the_build_answer_without_a_traceback(broken_outcome, name):
+    """(The check and the build are those `tests/test_checks.py` also reads:
+    `broken_outcome` runs each fixture once per session.)"""
     expected = (BROKEN / name / "expected.txt").read_text().splitlines()
-    check = subprocess.run([sys.executable, "-m", "macros.cli", "check", "--root", str(site), "--today", "2026-11-28"],
-                           cwd=PROJECT, capture_output=True, text=True)
+    check, built = broken_outcome(name).check, broken_outcome(name).built
     assert check.returncode == 1
     assert check.stdout.splitlines() == expected
-    built = build(site, tmp_path / "out")
     assert built.returncode != 0
     for output in (check.stdout + check.stderr, built.stdout + built.stderr):
         assert "Traceback" not in output
