@@ -79,30 +79,62 @@ TABLE_PROBLEMS = """() => {
 }"""
 
 
+# For each table cell labelled as a maximum (not the first in its row): the
+# offence in its row and the gap between the offence's box and the maximum's.
+MAXIMUM_ROWS = """() => [...document.querySelectorAll('article td[data-label]')]
+  .filter(c => /maximum/i.test(c.dataset.label) && c !== c.parentElement.firstElementChild)
+  .map(c => {
+    const offence = c.parentElement.firstElementChild.getBoundingClientRect();
+    const maximum = c.getBoundingClientRect();
+    return [c.parentElement.firstElementChild.textContent.trim(), maximum.top - offence.bottom];
+  })"""
+
+
+@pytest.fixture(scope="module")
+def phone_reading(browser, site_url, pages_with_tables, guidance_pages):
+    """`phone_reading(scheme)`: what the tests below measure on each page at
+    360 px, with each page loaded once per colour scheme (a page load costs
+    more than all the measurements on it together). Returns a dict:
+    "tables" (problems with the tables), "maximum" (MAXIMUM_ROWS), both on
+    the pages with tables; "length" (rel, screens, h2 count, whether the
+    "On this page" list is shown) on the guidance pages, light scheme only;
+    "csp" (content security policy violations on any page loaded)."""
+    cache: dict[str, dict] = {}
+
+    def reading(scheme: str) -> dict:
+        if scheme in cache:
+            return cache[scheme]
+        lengths = guidance_pages if scheme == "light" else []
+        context, page = open_page(browser, PHONE, scheme)
+        found = {"tables": [], "maximum": [], "length": [], "csp": []}
+        for rel in pages_with_tables + [rel for rel in lengths if rel not in pages_with_tables]:
+            goto(page, site_url + rel)
+            if rel in pages_with_tables:
+                found["tables"] += [f"{rel or 'home'}: {p}" for p in page.evaluate(TABLE_PROBLEMS)]
+                found["maximum"] += page.evaluate(MAXIMUM_ROWS)
+            if rel in lengths:
+                screens = page.evaluate("document.documentElement.scrollHeight") / PHONE["height"]
+                found["length"].append((rel, screens, page.locator("article h2").count(),
+                                        page.locator(".page-contents").is_visible()))
+            found["csp"] += [f"{rel or 'home'}: {v}" for v in csp_violations(page)]
+        context.close()
+        cache[scheme] = found
+        return found
+
+    return reading
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_table_scrolls_sideways_at_360px_and_every_cell_shows_its_label(browser, site_url, pages_with_tables, scheme):
-    context, page = open_page(browser, PHONE, scheme)
-    problems = []
-    for rel in pages_with_tables:
-        goto(page, site_url + rel)
-        problems += [f"{rel or 'home'}: {p}" for p in page.evaluate(TABLE_PROBLEMS)]
-    close(context, page)
-    assert problems == []
+def test_no_table_scrolls_sideways_at_360px_and_every_cell_shows_its_label(phone_reading, scheme):
+    found = phone_reading(scheme)
+    assert found["csp"] == [], "content security policy violations"
+    assert found["tables"] == []
 
 
-def test_the_maximum_sentence_comes_straight_after_its_offence(browser, site_url, pages_with_tables):
-    context, page = open_page(browser, PHONE)
-    rows = []
-    for rel in pages_with_tables:
-        goto(page, site_url + rel)
-        rows += page.evaluate("""() => [...document.querySelectorAll('article td[data-label]')]
-          .filter(c => /maximum/i.test(c.dataset.label) && c !== c.parentElement.firstElementChild)
-          .map(c => {
-            const offence = c.parentElement.firstElementChild.getBoundingClientRect();
-            const maximum = c.getBoundingClientRect();
-            return [c.parentElement.firstElementChild.textContent.trim(), maximum.top - offence.bottom];
-          })""")
-    close(context, page)
+def test_the_maximum_sentence_comes_straight_after_its_offence(phone_reading):
+    found = phone_reading("light")
+    assert found["csp"] == [], "content security policy violations"
+    rows = found["maximum"]
     assert len(rows) >= 10
     assert [(name, gap) for name, gap in rows if abs(gap) > 2] == [], "maximum not directly under its offence"
 
@@ -156,20 +188,19 @@ def test_page_facts_fit_one_line_on_a_phone_and_the_rest_is_a_tap_away(browser, 
     close(context, page)
 
 
-def test_long_chapters_open_with_an_on_this_page_list(browser, site_url, guidance_pages):
-    context, page = open_page(browser, PHONE)
+def test_long_chapters_open_with_an_on_this_page_list(browser, site_url, guidance_pages, phone_reading):
+    found = phone_reading("light")
+    assert found["csp"] == [], "content security policy violations"
+    assert sorted(rel for rel, *_ in found["length"]) == sorted(guidance_pages)
     wrong = []
-    for rel in guidance_pages:
-        goto(page, site_url + rel)
-        screens = page.evaluate("document.documentElement.scrollHeight") / PHONE["height"]
-        sections = page.locator("article h2").count()
-        shown = page.locator(".page-contents").is_visible()
+    for rel, screens, sections, shown in found["length"]:
         # The list is decided at build time from an estimate (exports.phone_screens)
         # that errs towards showing it: every page over 3.5 screens has it, and
         # no page under two screens.
         if screens > 3.5 and sections > 1 and not shown or screens < 2 and shown:
             wrong.append(f"{rel or 'home'}: {screens:.1f} screens, list shown: {shown}")
     assert wrong == []
+    context, page = open_page(browser, PHONE)
     goto(page, site_url + "protective-orders/")
     page.locator(".page-contents summary").click()
     link = page.locator(".page-contents a").nth(2)

@@ -96,12 +96,12 @@ def test_print_hides_chrome_and_keeps_case_studies(page, site_url):
 
 
 def test_whole_guidance_print_view(page, site_url):
+    """The view on screen. Printed to PDF it is proved in test_print.py,
+    which keeps the PDF in tests/artifacts/print-edition.pdf."""
     goto(page, site_url + "print/")
     assert page.locator("h1").first.inner_text().startswith("The whole guidance")
     for title in ("Accepting pleas", "Case preparation and trial", "Restraining orders and other protective orders"):
         assert page.get_by_role("heading", name=title).count() >= 1
-    page.emulate_media(media="print")
-    page.pdf(path=str(ARTIFACTS / "whole-guidance.pdf"), format="A4")
 
 
 @pytest.mark.parametrize("path", ["offences/", "pleas/", "protective-orders/"])
