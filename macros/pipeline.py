@@ -124,6 +124,7 @@ class Lines:
     one found."""
 
     def __init__(self, text: str, body_start: int = 1):
+        self.text = text
         self.lines = text.splitlines()
         self.first = 1
         self.skip = body_start - 1  # front matter: never a fact
@@ -134,7 +135,9 @@ class Lines:
     def find(self, needle: str, kind: str = "tree") -> int:
         needle = needle.strip()
         cursor = self.cursors.get(kind, self.skip)
-        if needle:
+        # One test of the whole source first: a fact that is not in it (a
+        # link an extension wrote) would otherwise cost a pass over every line.
+        if needle and needle in self.text:
             for number in range(cursor, len(self.lines)):
                 if needle in self.lines[number]:
                     self.cursors[kind] = number + 1 if kind != "link" else number
