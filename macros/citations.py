@@ -23,7 +23,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .law import ActMention, CaseName, Citation, label
+from .law import CAPITAL_OR_DIGIT, ActMention, CaseName, Citation, label
 
 # Blocks that are one "paragraph" for resolving a bare s.4A. A table row is
 # one paragraph, so "PHA s.4 | ... | PHA s.2 (s.4(5))" resolves across cells.
@@ -71,9 +71,8 @@ class CitationTreeprocessor(Treeprocessor):
         self.md.law_findings = findings = []
         linked: set = set()
         default = _PAGE["default_act"]
-        for block, in_macro, in_a_link in list(_blocks(root)):
-            if in_macro:
-                continue  # a macro's output (a case study box): checked in its own source
+        quick = law.needs_capital_or_digit
+        for block, in_a_link in list(_blocks(root)):
             link = block.tag not in HEADINGS and not in_a_link
             last_act = None
             segments = list(_segments(block, block))
@@ -81,8 +80,8 @@ class CitationTreeprocessor(Treeprocessor):
                 if in_link and attr == "text" and node.tag == "a":
                     last_act = law.act_of_address(node.get("href", "")) or last_act
                 text = getattr(node, attr)
-                if not text or isinstance(text, AtomicString):
-                    continue
+                if not text or isinstance(text, AtomicString) or (quick and not CAPITAL_OR_DIGIT.search(text)):
+                    continue  # (no capital and no digit: no name or citation; see Law.scan)
                 following = getattr(segments[n + 1][0], segments[n + 1][1]) or "" if n + 1 < len(segments) else ""
                 events, last_act = law.scan(text, last_act, default, following)
                 if not events or in_link:
@@ -116,17 +115,17 @@ class CitationTreeprocessor(Treeprocessor):
         return None
 
 
-def _blocks(el, in_macro=False, in_link=False):
-    """(block, inside a macro's output, inside a link) for each block under
-    el, in document order, in one walk of the tree. A macro's output is
-    marked by pipeline.MACRO_OUTPUT on its outermost element."""
+def _blocks(el, in_link=False):
+    """(block, inside a link) for each block under el, in document order,
+    in one walk of the tree. A macro's output (marked by
+    pipeline.MACRO_OUTPUT on its outermost element, a case study box) is
+    left out: it is checked in its own source."""
     for child in el:
-        if not isinstance(child.tag, str):
+        if not isinstance(child.tag, str) or child.get("data-macro-output") is not None:
             continue
-        child_in_macro = in_macro or child.get("data-macro-output") is not None
         if child.tag in BLOCKS:
-            yield child, child_in_macro, in_link
-        yield from _blocks(child, child_in_macro, in_link or child.tag == "a")
+            yield child, in_link
+        yield from _blocks(child, in_link or child.tag == "a")
 
 
 def _segments(el, top, in_link=False):
