@@ -110,6 +110,7 @@ class PageFacts:
     footnotes: list[str] = field(default_factory=list)
     misplaced: list[int] = field(default_factory=list)  # lines of addresses() not straight after a heading
     law_findings: list = field(default_factory=list)  # citations.Finding, from the citation extension in the same parse
+    code_lines: set[int] = field(default_factory=set)  # source lines the parser read as a code block (fences included)
 
 
 NON_WORD = re.compile(r"\W+")
@@ -146,6 +147,18 @@ class Lines:
                 if needle in self.lines[number]:
                     return number + self.first
         return max(cursor - (1 if kind != "link" else 0), self.skip) + self.first
+
+    def locate(self, needle: str, kind: str) -> int | None:
+        """The next line holding `needle` at or after this kind's cursor, or
+        None (never a guess) if the source does not hold it there."""
+        needle = needle.strip()
+        cursor = self.cursors.get(kind, self.skip)
+        if needle and needle in self.text:
+            for number in range(cursor, len(self.lines)):
+                if needle in self.lines[number]:
+                    self.cursors[kind] = number + 1
+                    return number + self.first
+        return None
 
     def find_heading(self, text: str, explicit: str | None) -> int:
         """A heading line: by its explicit id, else by its words in order."""
@@ -425,6 +438,7 @@ class FactsTreeprocessor(Treeprocessor):
                 value = value or ""
                 if name.startswith("on") or value.strip().lower().startswith("javascript:") or name == "style":
                     facts.attributes.append((lines.find(value or name, "attr"), tag, name, value))
+        facts.code_lines = code_lines(self.md, root, lines)
         facts.footnotes = sorted(i for i in footnote_ids if i.startswith("fn:"))
         facts.law_findings = list(getattr(self.md, "law_findings", []))
         # Ids the toc extension made unique by adding _1, _2...: they move
@@ -460,6 +474,37 @@ def _text(element):
             yield from _text(child)
         if child.tail:
             yield child.tail
+
+
+CODE_TEXT = re.compile(r"<code\b[^>]*>(.*?)</code>", re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def code_lines(md, root, lines: Lines) -> set[int]:
+    """The source lines of the code blocks the parser found, so that the
+    prose checks skip exactly what readers see as code: fenced code (which
+    superfences stashes as HTML; its fence lines too) and indented code
+    (a <pre> in the tree). A block is placed by its first non-blank line; one
+    whose text is not in this source (a macro's output) is left out."""
+    blocks = []
+    for raw in md.htmlStash.rawHtmlBlocks:
+        if isinstance(raw, str) and "<pre" in raw:
+            blocks += [(html_unescape(TAG.sub("", m.group(1))), True) for m in CODE_TEXT.finditer(raw)]
+    for pre in root.iter("pre"):
+        code = pre.find("code")
+        blocks.append((str((code if code is not None else pre).text or ""), False))
+    found: set[int] = set()
+    for text, fenced in blocks:
+        body = text.rstrip("\n").split("\n")
+        first = next((n for n, line in enumerate(body) if line.strip()), None)
+        if first is None:
+            continue
+        line = lines.locate(body[first], "fenced code" if fenced else "indented code")  # each kind in document order
+        if line is None:
+            continue
+        start = line - first - (1 if fenced else 0)
+        found.update(range(start, line - first + len(body) + (1 if fenced else 0)))
+    return found
 
 
 # ---------------------------------------------------------------------------

@@ -102,12 +102,9 @@ def run_before_parse(project: Project, today: dt.date) -> list[Problem]:
     out += check_changelog(project)
     out += check_pages(project)
     out += check_case_studies(project)
-    out += check_abbreviations(project)
     out += check_personal_data(project, project.allowed_words)
     out += check_unfilled_template(project)
     out += check_reviews(project, today)
-    out += check_sentences(project)
-    out += check_unsupported_syntax(project)
     out += check_law_data(project)
     out += check_case_study_offences(project)
     return _sorted(out)
@@ -116,7 +113,8 @@ def run_before_parse(project: Project, today: dt.date) -> list[Problem]:
 def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     """The checks on what the parse found ({uri: pipeline.PageFacts}; the
     project has them attached): macro calls, traceability, raw HTML, links
-    and anchors (a build runs them in on_env, before writing anything)."""
+    and anchors, and the prose checks, which skip the code blocks the parse
+    found (a build runs them in on_env, before writing anything)."""
     out = check_macros(project)
     out += check_references(project)
     out += check_coverage(project)
@@ -128,6 +126,10 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_citations(project)
     out += check_legislation_links(project, facts)
     out += check_table_calls(project)
+    # Prose: they skip the code blocks the parse found.
+    out += check_abbreviations(project)
+    out += check_sentences(project)
+    out += check_unsupported_syntax(project)
     return _sorted(out)
 
 

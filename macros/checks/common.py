@@ -102,24 +102,15 @@ def prose_lines(page: SourcePage):
         yield number, LINK_TARGET.sub("]", line)  # ignore link targets
 
 
-FENCE = re.compile(r"^\s*(```|~~~)")
-
-
 def page_lines(page: SourcePage) -> tuple[tuple[int, str], ...]:
-    """(line number, text) of the body lines outside fenced code. Several
-    checks read every page this way, so the result is kept per text."""
-    return _page_lines(page.text, page.body_start)
+    """(line number, text) of the body lines outside code blocks, as the
+    Markdown parse that renders the page found them (PageFacts.code_lines).
+    Several checks read every page this way, so the result is kept."""
+    code = frozenset(page.facts.code_lines) if page.facts is not None else frozenset()
+    return _page_lines(page.text, page.body_start, code)
 
 
 @functools.lru_cache(maxsize=4096)
-def _page_lines(text: str, body_start: int) -> tuple[tuple[int, str], ...]:
+def _page_lines(text: str, body_start: int, code: frozenset) -> tuple[tuple[int, str], ...]:
     lines = text.splitlines()
-    fenced = False
-    out = []
-    for number in range(body_start, len(lines) + 1):
-        line = lines[number - 1]
-        if FENCE.match(line):
-            fenced = not fenced
-        elif not fenced:
-            out.append((number, line))
-    return tuple(out)
+    return tuple((number, lines[number - 1]) for number in range(body_start, len(lines) + 1) if number not in code)

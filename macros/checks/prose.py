@@ -1,5 +1,9 @@
 """Prose: abbreviations in the glossary, one sentence per line (a warning),
-and Markdown syntax that this site does not enable."""
+and Markdown syntax that this site does not enable.
+
+They read the lines of a guidance page outside the code blocks that the
+Markdown parse found (common.page_lines, from PageFacts.code_lines), so they
+run after the parse (checks.run_after_parse)."""
 
 from __future__ import annotations
 
