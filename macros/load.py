@@ -9,7 +9,7 @@ macro calls and raw HTML of a page come from the parse that renders it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 

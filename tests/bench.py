@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -53,12 +54,22 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1] if isinstance(node, yaml.SequenceNode) else None)
 
 
+CPU: dict[tuple, float] = {}  # (command, folder) -> the least CPU time (user + system) it took
+
+
 def run_once(cmd: list[str], cwd: Path) -> float:
+    """The wall time of one run; its CPU time is kept in CPU (the least)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed in {cwd}:\n{result.stderr[-3000:]}")
-    return time.perf_counter() - start
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    key = (tuple(cmd), str(cwd))
+    CPU[key] = min(CPU.get(key, cpu), cpu)
+    return wall
 
 
 def timed(*jobs: tuple[list[str], Path], runs: int = RUNS) -> list[float]:
@@ -71,6 +82,13 @@ def timed(*jobs: tuple[list[str], Path], runs: int = RUNS) -> list[float]:
         for n, (cmd, cwd) in order if round_ % 2 == 0 else reversed(order):
             times[n].append(run_once(cmd, cwd))
     return [min(t) for t in times]
+
+
+def cpu_of(cmd: list[str], cwd: Path) -> float:
+    """The least CPU time a command took in timed(): a busy machine stretches
+    wall time far more than CPU time, so the ratio of CPU times is shown
+    beside each wall-time ratio (the budgets are on wall time)."""
+    return CPU[(tuple(cmd), str(cwd))]
 
 
 def copy_project(dest: Path) -> Path:
@@ -200,10 +218,10 @@ def main() -> int:
         real = copy_project(tmp / "real")
         plain = copy_project(tmp / "plain")
         plain_config(plain)
-        full, bare = timed(
-            ([MKDOCS, "build", "--strict", "-d", str(tmp / "out-real")], real),
-            ([MKDOCS, "build", "-d", str(tmp / "out-plain")], plain),
-        )
+        real_job = ([MKDOCS, "build", "--strict", "-d", str(tmp / "out-real")], real)
+        plain_job = ([MKDOCS, "build", "-d", str(tmp / "out-plain")], plain)
+        full, bare = timed(real_job, plain_job)
+        cpu_overhead = cpu_of(*real_job) / cpu_of(*plain_job)
 
         one = copy_project(tmp / "x1")
         multiply(one, 1)
@@ -212,12 +230,15 @@ def main() -> int:
         plain_ten = copy_project(tmp / "x10-plain")
         multiply(plain_ten, 10)
         plain_config(plain_ten)
+        ten_job = ([MKDOCS, "build", "--strict", "-d", str(tmp / "out-10")], ten)
+        plain_ten_job = ([MKDOCS, "build", "-d", str(tmp / "out-10-plain")], plain_ten)
         t1, t10, bare10 = timed(
             ([MKDOCS, "build", "--strict", "-d", str(tmp / "out-1")], one),
-            ([MKDOCS, "build", "--strict", "-d", str(tmp / "out-10")], ten),
-            ([MKDOCS, "build", "-d", str(tmp / "out-10-plain")], plain_ten),
+            ten_job,
+            plain_ten_job,
             runs=SCALING_RUNS,
         )
+        cpu_overhead10 = cpu_of(*ten_job) / cpu_of(*plain_ten_job)
         pages10 = len(list((ten / "docs").glob("*.md")))
         studies10 = len(list((ten / "case_studies").glob("cs-*.md")))
 
@@ -229,8 +250,10 @@ def main() -> int:
 
     overhead, overhead10, ratio = full / bare, t10 / bare10, t10 / t1
     rows = [
-        ("Build overhead", f"{full:.2f} s full build vs {bare:.2f} s plain Material build = {overhead:.2f}x", "<= 1.25x", overhead <= 1.25),
-        ("  at 10x", f"{t10:.2f} s full build vs {bare10:.2f} s plain Material build = {overhead10:.2f}x", "<= 1.10x", overhead10 <= 1.10),
+        ("Build overhead", f"{full:.2f} s full build vs {bare:.2f} s plain Material build = {overhead:.2f}x (CPU time {cpu_overhead:.2f}x)",
+         "<= 1.25x", overhead <= 1.25),
+        ("  at 10x", f"{t10:.2f} s full build vs {bare10:.2f} s plain Material build = {overhead10:.2f}x (CPU time {cpu_overhead10:.2f}x)",
+         "<= 1.10x", overhead10 <= 1.10),
         ("Scaling", f"{t1:.2f} s at 1x vs {t10:.2f} s at 10x ({pages10} pages, {studies10} case studies) = {ratio:.1f}x", "<= 11x", ratio <= 11),
         ("make check", f"{check1:.2f} s at 1x", "<= 2 s", check1 <= 2),
         ("  at 10x", f"{check10:.2f} s at 10x", "<= 10 s", check10 <= 10),
