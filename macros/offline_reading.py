@@ -58,11 +58,11 @@ def manifest(site_dir: Path) -> dict:
     """{"version": hash of every stored file, "files": [addresses]}: an
     index.html is listed by its directory address ("offences/")."""
     files = stored_files(site_dir)
-    digest = hashlib.sha256()
+    digest = hashlib.blake2b(digest_size=8)  # a version, not a security check: about twice as fast as SHA-256 here
     for name in files:
         digest.update(name.encode() + b"\0" + (site_dir / name).read_bytes())
     addresses = [name[: -len("index.html")] if name.endswith("index.html") else name for name in files]
-    return {"version": digest.hexdigest()[:16], "files": addresses}
+    return {"version": digest.hexdigest(), "files": addresses}
 
 
 def write_manifest(site_dir: Path) -> None:
