@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
+from lxml import etree
 
 BASE = "https://print.invalid/"  # a stand-in origin for resolving site-relative links
 ID_REFERENCES = ("for", "headers", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns")
@@ -61,9 +61,30 @@ def _text(element) -> str:
     parts = [element.text or ""]
     for child in element:
         if "headerlink" not in (child.get("class") or ""):
-            parts.append(child.text_content())
+            parts.append(_text_content(child))
         parts.append(child.tail or "")
     return " ".join("".join(parts).split())
+
+
+_PARSER = etree.HTMLParser()
+
+
+def _fragment(html: str):
+    """The HTML of a chapter as the children of a new <div>, parsed by
+    libxml2 as a browser would repair it (what lxml.html.fragment_fromstring
+    does, without lxml.html's element classes, which cost a Python object
+    per element visited)."""
+    body = etree.fromstring(f"<html><body>{html}</body></html>", _PARSER).find("body")
+    root = etree.Element("div")
+    if body.text and body.text.strip():
+        root.text = body.text
+    root.extend(list(body))
+    return root
+
+
+def _text_content(element) -> str:
+    """All the text inside an element (lxml.html's text_content())."""
+    return "".join(element.itertext())
 
 
 def _relative(target: str, from_url: str) -> str:
@@ -82,7 +103,7 @@ def assemble(chapters: list[Chapter], print_url: str, site_url: str = "") -> str
     the published address, used to print the full address of pages that the
     print view does not include. Returns HTML; raises nothing on odd markup
     (lxml repairs it the way a browser would)."""
-    trees = [lxml.html.fragment_fromstring(c.html or "<p></p>", create_parent="div") for c in chapters]
+    trees = [_fragment(c.html or "<p></p>") for c in chapters]
     by_url = {c.url: c for c in chapters}
     titles: dict[tuple[str, str], str] = {}  # (chapter key, id) -> heading text
     for chapter, tree in zip(chapters, trees):
@@ -121,7 +142,7 @@ def assemble(chapters: list[Chapter], print_url: str, site_url: str = "") -> str
                     element.set("src", _relative(resolved.path.lstrip("/"), print_url))
         # The children of the wrapping <div>, serialised with it in one call.
         tree.text = None
-        body = lxml.html.tostring(tree, encoding="unicode")
+        body = etree.tostring(tree, encoding="unicode", method="html")
         body = body[body.index(">") + 1: body.rindex("</div>")]
         if lead:
             body = _escape(lead) + body
@@ -153,7 +174,7 @@ def _rewrite_link(a, chapter: Chapter, by_url: dict, titles: dict, print_url: st
     if href.startswith(("https://", "http://", "/")) or _is_absolute(href):
         # An external address, printed after the link by the print style
         # sheet, unless the link's text is the address already.
-        if " ".join(a.text_content().split()) in (href, href.split("://", 1)[-1]):
+        if " ".join(_text_content(a).split()) in (href, href.split("://", 1)[-1]):
             a.set("class", ((a.get("class") or "") + " print-bare").strip())
         return
     resolved = _resolve(chapter.url, href)
@@ -165,7 +186,7 @@ def _rewrite_link(a, chapter: Chapter, by_url: dict, titles: dict, print_url: st
         heading = titles.get((target.key, fragment)) if fragment else None
         title = target.title if heading is None else (
             heading if target is chapter else f"{target.title}: {heading}")
-        if _plain(a.text_content()) != _plain(title):  # "the offences" needs no "(see 'The offences')"
+        if _plain(_text_content(a)) != _plain(title):  # "the offences" needs no "(see 'The offences')"
             a.set("data-print-title", title)
         return
     relative = _relative(path, print_url)
