@@ -76,6 +76,9 @@ class CitationTreeprocessor(Treeprocessor):
             link = block.tag not in HEADINGS and not in_a_link
             last_act = None
             segments = list(_segments(block, block))
+            texts = [getattr(node, attr) for node, attr, _, _ in segments]
+            if not law.may_hold("\n".join(t for t in texts if t and not isinstance(t, AtomicString))):
+                continue  # nothing to find in this paragraph (true of most runs of text)
             for n, (node, attr, in_link, parent) in enumerate(segments):
                 if in_link and attr == "text" and node.tag == "a":
                     last_act = law.act_of_address(node.get("href", "")) or last_act

@@ -156,6 +156,18 @@ class Law:
     def act_id(self, name: str) -> str:
         return self._names[name]
 
+    def may_hold(self, text: str) -> bool:
+        """False only if scan() would find nothing in `text` or in any part
+        of it: no Act name, citation or case name. A cheap first look at a
+        whole paragraph (its runs of text joined by newlines, which no name
+        or citation crosses at an edge), so a paragraph without any is not
+        scanned run by run."""
+        if self.act_pattern is not None and self.act_pattern.search(text):
+            return True
+        if ("s." in text or "ection" in text or "Sch" in text) and CITATION.search(text):
+            return True
+        return " v" in text and bool((self.case_pattern is not None and self.case_pattern.search(text)) or CASE_NAME.search(text))
+
     def scan(self, text: str, last_act: str | None, default_act: str | None, following: str = ""):
         """Find Act names, citations and case names in `text`, in order.
 
