@@ -114,6 +114,7 @@ class PageFacts:
 
 
 NON_WORD = re.compile(r"\W+")
+JAVASCRIPT_URL = re.compile(r"\s*javascript:", re.I)
 UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
 
 
@@ -168,9 +169,9 @@ class Lines:
             # Only lines that can be headings: "# ..." or text underlined
             # with === or ---.
             self._norm = {}
+            underlines = {n for n, line in enumerate(self.lines) if line.lstrip()[:1] in ("=", "-") and UNDERLINE.match(line)}
             for number, line in enumerate(self.lines):
-                underlined = number + 1 < len(self.lines) and UNDERLINE.match(self.lines[number + 1])
-                if line.lstrip().startswith("#") or underlined:
+                if line.lstrip().startswith("#") or number + 1 in underlines:
                     self._norm[number] = NON_WORD.sub("", line).lower()
         words = NON_WORD.sub("", text).lower()
         start = self.cursors.get("heading", self.skip)
@@ -436,7 +437,7 @@ class FactsTreeprocessor(Treeprocessor):
                 facts.links.append(Link(element.get("src"), lines.find(element.get("src"), "link")))
             for name, value in element.attrib.items():
                 value = value or ""
-                if name.startswith("on") or value.strip().lower().startswith("javascript:") or name == "style":
+                if name.startswith("on") or name == "style" or JAVASCRIPT_URL.match(value):
                     facts.attributes.append((lines.find(value or name, "attr"), tag, name, value))
         facts.code_lines = code_lines(self.md, root, lines)
         facts.footnotes = sorted(i for i in footnote_ids if i.startswith("fn:"))
