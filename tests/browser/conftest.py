@@ -26,7 +26,9 @@ on a second try is a failure.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import os
 import threading
 import time
@@ -120,6 +122,78 @@ def site_url(built_site):
     server, url = serve(built_site, SITE_PATH)
     yield url
     server.shutdown()
+
+
+# Served compressed, as any static host serves it (`serve_compressed`).
+COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
+
+@functools.lru_cache(maxsize=None)
+def _gzipped(path: str, mtime_ns: int) -> bytes:
+    """The file compressed as a static host would send it, made once per
+    version of the file (a test loads the same scripts on every page)."""
+    return gzip.compress(Path(path).read_bytes(), 6)
+
+
+class _Compressing(_Handler):
+    """Serves text gzipped when the browser accepts it, like a static host."""
+
+    prefix = SITE_PATH
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if Path(path).is_dir():
+            path = str(Path(path) / "index.html")
+        if not path.endswith(COMPRESSED) or "gzip" not in self.headers.get("Accept-Encoding", "") \
+                or not Path(path).is_file():
+            return super().send_head()
+        if Path(self.translate_path(self.path)).is_dir() and not self.path.split("?")[0].endswith("/"):
+            return super().send_head()  # the redirect to the directory address
+        body = _gzipped(path, Path(path).stat().st_mtime_ns)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve_compressed(directory: Path):
+    handler = functools.partial(_Compressing, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{SITE_PATH}"
+
+
+def page_addresses(site: Path) -> list[str]:
+    """Every page a reader can open, except the print view and redirect stubs."""
+    out = []
+    for path in sorted(site.rglob("index.html")):
+        rel = path.parent.relative_to(site).as_posix()
+        rel = "" if rel == "." else rel + "/"
+        if rel != "print/" and "http-equiv=\"refresh\"" not in path.read_text(encoding="utf-8")[:2000]:
+            out.append(rel)
+    return out
+
+
+def first_visit_bytes(page, cdp, url: str) -> tuple[int, int]:
+    """(bytes moved up to the load event, number of responses)."""
+    finished, loaded = [], []
+    on_finish = lambda e: finished.append((e["timestamp"], e["encodedDataLength"]))  # noqa: E731
+    on_load = lambda e: loaded.append(e["timestamp"])  # noqa: E731
+    cdp.on("Network.loadingFinished", on_finish)
+    cdp.on("Page.loadEventFired", on_load)
+    goto(page, url)
+    wait_until(page, "document.readyState === 'complete'")
+    deadline = time.monotonic() + 10
+    while not loaded and time.monotonic() < deadline:  # the DevTools event may arrive just after
+        page.wait_for_timeout(POLL)
+    cdp.remove_listener("Network.loadingFinished", on_finish)
+    cdp.remove_listener("Page.loadEventFired", on_load)
+    assert loaded, f"{url}: no load event seen"
+    before = [size for when, size in finished if when <= loaded[-1]]
+    return sum(before), len(before)
 
 
 # Every page records Content-Security-Policy violations as they happen.

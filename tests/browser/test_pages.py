@@ -9,7 +9,15 @@ axe runs in the other's renderer process, which keeps both cores busy. (A
 page load costs more than an axe run, so loading each page once per width
 rather than once per width and scheme nearly halves the audit.) The first
 page each context loads also proves that the site follows the reader's system
-colour scheme."""
+colour scheme.
+
+The site is served compressed, as any static host serves it, and the phone
+context loads each page with the browser's cache switched off: so each load
+is a first visit, and the same loads prove that a first visit to any page
+except the whole-guidance print view moves at most 100 KB up to the load
+event (issue 13, part 3; measured through the DevTools protocol: the encoded
+size of every response finished before the page's load event). Loading every
+page once more for that alone cost more than the audit's extra work."""
 
 from __future__ import annotations
 
@@ -20,7 +28,9 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 
-from tests.browser.conftest import DESKTOP, PHONE, goto, new_context, wait_until
+from tests.browser.conftest import (
+    DESKTOP, PHONE, first_visit_bytes, goto, new_context, page_addresses, serve_compressed, wait_until,
+)
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -35,6 +45,7 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
     "resultTypes": ["violations"],  # report passes only once per rule: much faster, same violations
 }
+BUDGET = 100 * 1024  # bytes moved on a first visit, compressed, up to the load event
 # WCAG rules count at any impact; best-practice rules at serious or critical.
 # No rule is switched off.
 BEST_PRACTICE_IMPACTS = {"serious", "critical"}
@@ -67,7 +78,8 @@ class Auditor:
     step leaves an axe run going in the page, and `collect()` waits for it
     and records every problem."""
 
-    def __init__(self, browser, site_url: str, scheme: str, viewport: dict, audits_once: bool = True):
+    def __init__(self, browser, site_url: str, scheme: str, viewport: dict, audits_once: bool = True,
+                 first_visits: bool = False):
         self.audits_once = audits_once  # whether this one audits the AUDIT_ONCE pages
         self.width = f"{viewport['width']}px"
         self.site_url = site_url
@@ -77,6 +89,14 @@ class Auditor:
         self.problems: dict[str, list[str]] = {}  # "light-1280px" -> problems
         self.current = ("", "")
         self.checked: list[str] = []  # the scheme of each axe run, in order
+        # With first_visits, every load is a first visit (no cache), measured:
+        # page -> (bytes moved up to the load event, number of responses).
+        self.first_visits: dict[str, tuple[int, int]] = {}
+        self.cdp = self.context.new_cdp_session(self.page) if first_visits else None
+        if self.cdp:
+            self.cdp.send("Network.enable")
+            self.cdp.send("Page.enable")
+            self.cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         origin = urlsplit(site_url).netloc
         self.page.on("request", lambda r: self.record(f"request to another origin: {r.url}")
                      if urlsplit(r.url).netloc not in (origin, "") and not r.url.startswith("data:") else None)
@@ -92,7 +112,10 @@ class Auditor:
             if rel in AUDIT_ONCE and not self.audits_once:
                 continue
             self.current = (rel, "")
-            goto(self.page, self.site_url + rel)
+            if self.cdp:
+                self.first_visits[rel] = first_visit_bytes(self.page, self.cdp, self.site_url + rel)
+            else:
+                goto(self.page, self.site_url + rel)
             if n == 0 and self.scheme() != self.system_scheme:
                 self.record(f"{rel}: the page does not follow the system colour scheme ({self.system_scheme})")
             self.page.evaluate(AXE_SCRIPT)
@@ -142,22 +165,46 @@ def run_audit(auditors: list[Auditor], pages: list[str]) -> None:
                 running.remove(item)
 
 
-def test_every_page_is_accessible_private_and_within_policy(browser, built_site, site_url):
+@pytest.fixture(scope="module")
+def audit(browser, built_site) -> list[Auditor]:
+    """The audit of every page of the real site, run once (both contexts side
+    by side) for the two tests below; returns the auditors, closed."""
+    server, url = serve_compressed(built_site)
     pages = site_pages(built_site)
-    assert len(pages) > 40
-    auditors = [Auditor(browser, site_url, scheme, viewport, audits_once=n == 0) for n, (scheme, viewport) in enumerate(CONTEXTS)]
+    auditors = [Auditor(browser, url, scheme, viewport, audits_once=n == 0, first_visits=viewport is PHONE)
+                for n, (scheme, viewport) in enumerate(CONTEXTS)]
     try:
         run_audit(auditors, pages)
     finally:
         for auditor in auditors:
             auditor.close()
-    problems = {name: found for a in auditors for name, found in a.problems.items()}
+        server.shutdown()
+        server.server_close()
+    return auditors
+
+
+def test_every_page_is_accessible_private_and_within_policy(audit, built_site):
+    assert len(site_pages(built_site)) > 40
+    problems = {name: found for a in audit for name, found in a.problems.items()}
     ARTIFACTS.mkdir(exist_ok=True)
     for scheme in SCHEMES.values():
         for width in (DESKTOP, PHONE):
             name = f"{scheme}-{width['width']}px"
             (ARTIFACTS / f"pages-{name}.txt").write_text("\n".join(problems.get(name, [])) + "\n")
     assert problems == {}
+
+
+def test_a_first_visit_moves_at_most_100_kb(audit, built_site):
+    measured = next(a for a in audit if a.cdp).first_visits
+    addresses = page_addresses(built_site)
+    assert len(addresses) > 40
+    assert sorted(set(addresses) - set(measured)) == [], "pages the audit did not load"
+    sizes = {rel: measured[rel][0] for rel in addresses}
+    heavy = [f"{rel or 'home'}: {measured[rel][0] / 1024:.0f} KB in {measured[rel][1]} responses"
+             for rel in addresses if measured[rel][0] > BUDGET]
+    assert heavy == [], "pages over 100 KB compressed on a first visit"
+    print(f"\nfirst visit, compressed: largest {max(sizes.values()) / 1024:.0f} KB "
+          f"({max(sizes, key=sizes.get) or 'home'}), home {sizes[''] / 1024:.0f} KB")
 
 
 @pytest.fixture(scope="module")
