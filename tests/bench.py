@@ -288,7 +288,7 @@ def lighthouse_report(cache: Path = PROJECT / "build" / "lighthouse") -> list[tu
     (name, figure, budget, ok); a row says why if Lighthouse cannot run."""
     import json
 
-    from tests.browser.test_offline_reading import serve_compressed
+    from tests.browser.conftest import serve_compressed
 
     chromium = shutil.which("chromium")
     cli = cache / "node_modules" / "lighthouse" / "cli" / "index.js"

@@ -37,15 +37,29 @@ def pages_with_tables(built_site) -> list[str]:
     return pages
 
 
-def open_page(browser, viewport, scheme="light"):
-    context = new_context(browser, viewport=viewport, color_scheme=scheme)
-    return context, context.new_page()
+@pytest.fixture(scope="module")
+def shared(browser):
+    """`shared(viewport, scheme="light")`: one page per width and colour
+    scheme, kept open for every test in this module. These tests load pages
+    and read them (a click at most, undone by the next load), so they need no
+    fresh context each: a page loaded in a new context costs about three
+    times as much as one loaded in a page already open."""
+    opened = {}
+
+    def page_for(viewport, scheme="light"):
+        key = (viewport["width"], scheme)
+        if key not in opened:
+            context = new_context(browser, viewport=viewport, color_scheme=scheme)
+            opened[key] = (context, context.new_page())
+        return opened[key][1]
+
+    yield page_for
+    for context, _ in opened.values():
+        context.close()
 
 
-def close(context, page):
-    violations = csp_violations(page)
-    context.close()
-    assert violations == [], "content security policy violations"
+def no_csp_violations(page):
+    assert csp_violations(page) == [], "content security policy violations"
 
 
 # Problems with the tables on the current page: sideways scrolling, a cell
@@ -91,7 +105,7 @@ MAXIMUM_ROWS = """() => [...document.querySelectorAll('article td[data-label]')]
 
 
 @pytest.fixture(scope="module")
-def phone_reading(browser, site_url, pages_with_tables, guidance_pages):
+def phone_reading(shared, site_url, pages_with_tables, guidance_pages):
     """`phone_reading(scheme)`: what the tests below measure on each page at
     360 px, with each page loaded once per colour scheme (a page load costs
     more than all the measurements on it together). Returns a dict:
@@ -105,7 +119,7 @@ def phone_reading(browser, site_url, pages_with_tables, guidance_pages):
         if scheme in cache:
             return cache[scheme]
         lengths = guidance_pages if scheme == "light" else []
-        context, page = open_page(browser, PHONE, scheme)
+        page = shared(PHONE, scheme)
         found = {"tables": [], "maximum": [], "length": [], "csp": []}
         for rel in pages_with_tables + [rel for rel in lengths if rel not in pages_with_tables]:
             goto(page, site_url + rel)
@@ -117,7 +131,6 @@ def phone_reading(browser, site_url, pages_with_tables, guidance_pages):
                 found["length"].append((rel, screens, page.locator("article h2").count(),
                                         page.locator(".page-contents").is_visible()))
             found["csp"] += [f"{rel or 'home'}: {v}" for v in csp_violations(page)]
-        context.close()
         cache[scheme] = found
         return found
 
@@ -139,13 +152,13 @@ def test_the_maximum_sentence_comes_straight_after_its_offence(phone_reading):
     assert [(name, gap) for name, gap in rows if abs(gap) > 2] == [], "maximum not directly under its offence"
 
 
-def test_reflowed_tables_are_still_tables_for_screen_readers(browser, site_url):
-    context, page = open_page(browser, PHONE)
+def test_reflowed_tables_are_still_tables_for_screen_readers(shared, site_url):
+    page = shared(PHONE)
     goto(page, site_url + "offences/")
     tree = page.locator("article table").first.aria_snapshot()
     goto(page, site_url + "recommendations/coverage/")
     matrix = page.locator("article .coverage-matrix table").nth(1).aria_snapshot()
-    close(context, page)
+    no_csp_violations(page)
     assert tree.startswith("- table") and 'columnheader "Mode of trial and maximum"' in tree
     # The visible labels are not read a second time: a cell's name is its text.
     assert 'cell "Harassment, PHA s.2"' in tree
@@ -153,23 +166,23 @@ def test_reflowed_tables_are_still_tables_for_screen_readers(browser, site_url):
     assert 'columnheader "R3"' in matrix and 'cell "✓"' in matrix
 
 
-def test_coverage_matrix_on_a_phone_lists_labelled_ticks(browser, site_url):
-    context, page = open_page(browser, PHONE)
+def test_coverage_matrix_on_a_phone_lists_labelled_ticks(shared, site_url):
+    page = shared(PHONE)
     goto(page, site_url + "recommendations/coverage/")
     cells = page.evaluate("""() => [...document.querySelectorAll('.coverage-matrix tbody td:not(:first-child)')].map(td => {
       const box = td.getBoundingClientRect();
       return {text: td.textContent.trim(), label: td.dataset.label, width: box.width, right: box.right};
     })""")
     problems = page.evaluate(TABLE_PROBLEMS)
-    close(context, page)
+    no_csp_violations(page)
     assert problems == []
     ticks = [c for c in cells if c["text"] == "✓"]
     assert ticks and [c for c in ticks if not (c["label"] and c["width"] > 20 and c["right"] <= PHONE["width"])] == []
     assert all(c["width"] <= 1 for c in cells if not c["text"])  # "no" is not drawn
 
 
-def test_page_facts_fit_one_line_on_a_phone_and_the_rest_is_a_tap_away(browser, site_url):
-    context, page = open_page(browser, PHONE)
+def test_page_facts_fit_one_line_on_a_phone_and_the_rest_is_a_tap_away(shared, site_url):
+    page = shared(PHONE)
     goto(page, site_url + "pleas/")
     assert not page.locator("dl.page-facts").is_visible()
     summary = page.locator(".page-facts-phone summary")
@@ -181,14 +194,14 @@ def test_page_facts_fit_one_line_on_a_phone_and_the_rest_is_a_tap_away(browser, 
     assert not owner.is_visible()
     summary.click()
     assert owner.is_visible()
-    close(context, page)
-    context, page = open_page(browser, DESKTOP)
+    no_csp_violations(page)
+    page = shared(DESKTOP)
     goto(page, site_url + "pleas/")
     assert page.locator("dl.page-facts").is_visible() and not page.locator(".page-facts-phone").is_visible()
-    close(context, page)
+    no_csp_violations(page)
 
 
-def test_long_chapters_open_with_an_on_this_page_list(browser, site_url, guidance_pages, phone_reading):
+def test_long_chapters_open_with_an_on_this_page_list(shared, site_url, guidance_pages, phone_reading):
     found = phone_reading("light")
     assert found["csp"] == [], "content security policy violations"
     assert sorted(rel for rel, *_ in found["length"]) == sorted(guidance_pages)
@@ -200,7 +213,7 @@ def test_long_chapters_open_with_an_on_this_page_list(browser, site_url, guidanc
         if screens > 3.5 and sections > 1 and not shown or screens < 2 and shown:
             wrong.append(f"{rel or 'home'}: {screens:.1f} screens, list shown: {shown}")
     assert wrong == []
-    context, page = open_page(browser, PHONE)
+    page = shared(PHONE)
     goto(page, site_url + "protective-orders/")
     page.locator(".page-contents summary").click()
     link = page.locator(".page-contents a").nth(2)
@@ -208,31 +221,31 @@ def test_long_chapters_open_with_an_on_this_page_list(browser, site_url, guidanc
     link.click()
     assert page.url.endswith(target)
     assert page.locator(target).evaluate("h => { const b = h.getBoundingClientRect(); return b.top >= 0 && b.top < innerHeight; }")
-    close(context, page)
-    context, page = open_page(browser, DESKTOP)
+    no_csp_violations(page)
+    page = shared(DESKTOP)
     goto(page, site_url + "protective-orders/")
     assert page.locator(".page-contents").count() == 1 and not page.locator(".page-contents").is_visible()
-    close(context, page)
+    no_csp_violations(page)
 
 
 @pytest.mark.parametrize("rel", ["pleas/", "case-studies/cs-03/"])
-def test_site_name_is_not_cut_off_on_a_phone(browser, site_url, rel):
+def test_site_name_is_not_cut_off_on_a_phone(shared, site_url, rel):
     """The site name wraps onto two lines. (A long page title, shown in the
     header once the reader scrolls, may end in an ellipsis: it is in full at
     the top of the page.)"""
-    context, page = open_page(browser, PHONE)
+    page = shared(PHONE)
     goto(page, site_url + rel)
     name = page.locator(".md-header__topic").first.locator(".md-ellipsis")
     clipped = name.evaluate("e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1")
     box = name.bounding_box()
     text = name.inner_text().strip()
-    close(context, page)
+    no_csp_violations(page)
     assert text == "Stalking and harassment: guidance for prosecutors"
     assert not clipped and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
 
 
-def test_generated_pages_highlight_their_place_in_the_menu(browser, site_url):
-    context, page = open_page(browser, DESKTOP)
+def test_generated_pages_highlight_their_place_in_the_menu(shared, site_url):
+    page = shared(DESKTOP)
     for rel, entry in (("case-studies/cs-03/", "Case studies"), ("recommendations/r3/", "The register")):
         goto(page, site_url + rel)
         active = page.locator(".md-sidebar--primary a.md-nav__link--active")
@@ -241,24 +254,24 @@ def test_generated_pages_highlight_their_place_in_the_menu(browser, site_url):
         other = page.locator(".md-sidebar--primary a.md-nav__link", has_text="Glossary")
         colour = "e => getComputedStyle(e).color"
         assert active.evaluate(colour) != other.evaluate(colour), f"{entry} is not highlighted on {rel}"
-    close(context, page)
+    no_csp_violations(page)
 
 
-def test_must_do_box_and_tables_use_the_body_type_size_on_desktop(browser, site_url):
-    context, page = open_page(browser, DESKTOP)
+def test_must_do_box_and_tables_use_the_body_type_size_on_desktop(shared, site_url):
+    page = shared(DESKTOP)
     goto(page, site_url + "offences/")
     size = "e => getComputedStyle(e).fontSize"
     body = page.locator("article > p:not(.addresses)").first.evaluate(size)
     must_do = page.locator("article .admonition.abstract li").first.evaluate(size)
     cell = page.locator("article table td").first.evaluate(size)
     tag = page.locator("article .addresses a").first.evaluate(size)
-    close(context, page)
+    no_csp_violations(page)
     assert must_do == body and cell == body, (body, must_do, cell)
     assert float(tag[:-2]) < float(body[:-2])
 
 
-def test_traceability_tag_links_to_its_item(browser, site_url):
-    context, page = open_page(browser, PHONE)
+def test_traceability_tag_links_to_its_item(shared, site_url):
+    page = shared(PHONE)
     goto(page, site_url + "pleas/")
     tag = page.locator("article .addresses a", has_text="R3").first
     assert tag.get_attribute("title").startswith("R3: ")
@@ -266,4 +279,4 @@ def test_traceability_tag_links_to_its_item(browser, site_url):
     assert box["width"] >= 24 and box["height"] >= 24  # WCAG 2.5.8 target size
     tag.click()
     page.wait_for_url("**/recommendations/r3/")
-    close(context, page)
+    no_csp_violations(page)
