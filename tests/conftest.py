@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites import PROJECT, TODAY, assemble, build, check
+from tests.sites import PROJECT, SHARED_SITE, TODAY, assemble, build, check
 from tests.system_deps import in_ci
 
 VNU_JAR = PROJECT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -25,7 +25,12 @@ def not_run(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
-    """The real site, built once per test session with the strict build."""
+    """The real site, built with the strict build once per test session, or
+    once per `make test` when tests/suite.py has built it for all three of
+    its processes (the folder in $GUIDANCE_TEST_SITE). Tests only read it."""
+    shared = os.environ.get(SHARED_SITE)
+    if shared:
+        return Path(shared)
     out = tmp_path_factory.mktemp("site")
     result = build(PROJECT, out)
     assert result.returncode == 0, f"strict build failed:\n{result.stderr[-4000:]}"

@@ -18,6 +18,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"
 BROKEN = FIXTURES / "broken"
 MKDOCS = PROJECT / ".venv" / "bin" / "mkdocs"
+# `make test` (tests/suite.py) builds the real site once for its three pytest
+# processes and passes the folder in this variable (tests/conftest.py, built_site).
+SHARED_SITE = "GUIDANCE_TEST_SITE"
 # The date the fixtures are checked on: their review dates are set against it.
 TODAY = dt.date(2026, 11, 28)
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}

@@ -8,6 +8,11 @@ on a two-core machine three processes keep both cores busy; the page audit is
 the longest single browser file, so it runs on its own (measured 1 December:
 190 s with two processes, the browser half the longer).
 
+Before it starts them, it builds the real site once with the strict build
+and passes the folder to all three (tests/conftest.py, `built_site`), instead
+of each building its own; if that build fails, each part builds the site
+itself and reports the failure.
+
 Each half's output is printed in full when it finishes (never interleaved),
 then one closing line for the whole suite:
 
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,13 +66,27 @@ def closing_line(results: list[dict[str, int]]) -> str:
     return line + (f", {total['skipped']} skipped" if total["skipped"] else "")
 
 
-def run_half(name: str, args: list[str], out: dict) -> None:
+def run_half(name: str, args: list[str], out: dict, env: dict | None = None) -> None:
     command = [sys.executable, "-m", "pytest", *args, "-o", f"cache_dir=.pytest_cache/{name.replace(' ', '-')}"]
     start = time.perf_counter()
     with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.run(command, cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.run(command, cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
         log.seek(0)
         out[name] = (proc.returncode, log.read(), time.perf_counter() - start)
+
+
+def shared_site() -> tuple[dict, Path]:
+    """Build the real site once for the three parts: (their environment,
+    naming the folder in $GUIDANCE_TEST_SITE when the build passed; the folder)."""
+    from tests.sites import SHARED_SITE, build
+
+    site = Path(tempfile.mkdtemp(prefix="guidance-test-site-"))
+    env = dict(os.environ)
+    if build(PROJECT, site).returncode == 0:
+        env[SHARED_SITE] = str(site)
+    else:
+        print("The strict build of the site failed: each part builds it again and reports why.", flush=True)
+    return env, site
 
 
 def main(argv: list[str]) -> int:
@@ -74,8 +94,9 @@ def main(argv: list[str]) -> int:
         return subprocess.run([sys.executable, "-m", "pytest", *argv], cwd=PROJECT).returncode
     print("Running the browser tests and the other tests side by side; each prints its report when it ends.", flush=True)
     start = time.perf_counter()
+    env, site = shared_site()
     results: dict[str, tuple[int, str, float]] = {}
-    threads = [threading.Thread(target=run_half, args=(name, args, results)) for name, args in HALVES]
+    threads = [threading.Thread(target=run_half, args=(name, args, results, env)) for name, args in HALVES]
     for thread in threads:
         thread.start()
     printed = set()
@@ -87,6 +108,7 @@ def main(argv: list[str]) -> int:
                 print(f"\n===== {name} (finished after {seconds:.0f} s) =====\n{output}", end="", flush=True)
                 printed.add(name)
         time.sleep(0.2)
+    shutil.rmtree(site, ignore_errors=True)
     wall = time.perf_counter() - start
     codes = [results[name][0] for name, _ in HALVES]
     parts = ", ".join(f"{name} {results[name][2]:.0f} s" for name, _ in HALVES)

@@ -104,10 +104,18 @@ def test_whole_guidance_print_view(page, site_url):
         assert page.get_by_role("heading", name=title).count() >= 1
 
 
-@pytest.mark.parametrize("path", ["offences/", "pleas/", "protective-orders/"])
-def test_phone_width_has_no_page_level_sideways_scroll(browser, site_url, path):
+@pytest.fixture(scope="module")
+def phone_page(browser):
+    """One page at phone width for the three pages below: they only load a
+    page and measure it (a fresh context costs about three times a load)."""
     context = new_context(browser, viewport=PHONE)
-    page = context.new_page()
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["offences/", "pleas/", "protective-orders/"])
+def test_phone_width_has_no_page_level_sideways_scroll(phone_page, site_url, path):
+    page = phone_page
     goto(page, site_url + path)
     # Read the width once fonts are ready and two frames have been laid out.
     width = page.evaluate("document.fonts.ready.then(() => new Promise(done => requestAnimationFrame(() => "
@@ -115,7 +123,6 @@ def test_phone_width_has_no_page_level_sideways_scroll(browser, site_url, path):
     assert width <= PHONE["width"], f"page is {width}px wide"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"phone-{path.strip('/')}.png"), full_page=False)
-    context.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,54 @@
+"""The page audit's broken fixture (tests/browser/test_pages.py): a copy of
+one real page with an image without a text alternative, an inline script
+and an image from another origin, audited as every page is. In its own file
+so that `make test` (tests/suite.py) runs it beside the other browser tests,
+not in the page audit's process, which is the longest."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.test_pages import CONTEXTS, Auditor, run_audit
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def broken_site(built_site, tmp_path_factory):
+    """A copy of one real page with three faults: an image without a text
+    alternative, an inline script (blocked by the CSP) and an image from
+    another origin (localhost, not 127.0.0.1: nothing leaves the machine)."""
+    from tests.browser.conftest import SITE_PATH, serve
+
+    root = tmp_path_factory.mktemp("broken-pages")
+    for name in ("assets", "search"):
+        (root / name).symlink_to(built_site / name)
+    server, url = serve(root, SITE_PATH)
+    port = urlsplit(url).port
+    html = (built_site / "offences" / "index.html").read_text()
+    faults = (f'<img src="/faulty.png"><script>window.__ran = 1;</script>'
+              f'<img alt="elsewhere" src="http://localhost:{port}{SITE_PATH}assets/missing.png">')
+    (root / "broken").mkdir()
+    (root / "broken" / "index.html").write_text(html.replace("<article", faults + "<article", 1))
+    yield url
+    server.shutdown()
+
+
+def test_the_audit_catches_inaccessible_markup_other_origins_and_policy_violations(browser, broken_site):
+    auditors = [Auditor(browser, broken_site, scheme, viewport) for scheme, viewport in CONTEXTS]
+    try:
+        run_audit(auditors, ["broken/"])
+    finally:
+        for auditor in auditors:
+            auditor.close()
+    problems = {name: found for a in auditors for name, found in a.problems.items()}
+    assert sorted(problems) == ["dark-1280px", "dark-360px", "light-1280px", "light-360px"]
+    for name, found in problems.items():
+        assert "broken/: image-alt (critical): ['img[src$=\"faulty.png\"]']" in found, (name, found)
+    # The blocked script and the request to another origin happen once per
+    # page load, which is in each context's system scheme.
+    loads = "\n".join(problems["light-1280px"] + problems["dark-360px"])
+    assert loads.count("broken/: CSP script-src-elem blocked inline") == 2, problems
+    assert loads.count("request to another origin: http://localhost:") == 2, problems
