@@ -61,6 +61,7 @@ MACRO_INLINE = r"\{\{<\s*(?P<expr>.*?)\s*>\}\}"
 # A call written with ordinary double braces, of any name: readers would see
 # it as raw text.
 OLD_BRACES = r"\{\{-?\s*(?P<name>[A-Za-z_]\w*)\s*\((?P<rest>[^}]*)\)\s*-?\}\}"
+MACRO_OR_OLD_BRACES = f"{MACRO_INLINE}|{OLD_BRACES}"  # one inline pattern for both (MacroInlineProcessor)
 KNOWN_MACROS = ("addresses", "case_study", "offence_table", "penalty_table")
 INLINE = "a macro must stand on a line of its own"
 MACRO_OUTPUT = "data-macro-output"  # marks the elements a macro call produced, until the HTML is written
@@ -309,7 +310,7 @@ class MacroInlineProcessor(InlineProcessor):
     every run of text."""
 
     def __init__(self, md, ext):
-        super().__init__(f"{MACRO_INLINE}|{OLD_BRACES}", md)
+        super().__init__(MACRO_OR_OLD_BRACES, md)
         self.ext = ext
 
     def handleMatch(self, m, data):
