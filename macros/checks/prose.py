@@ -16,8 +16,11 @@ from .common import page_lines, prose_lines
 
 
 NOT_PROSE = re.compile(r"\([^)]*\.md[^)]*\)|\{\{<.*?>\}\}|`[^`]*`")  # link targets, macros, code
-ABBREVIATION = re.compile(r"\b[A-Z][A-Z]{2,}[a-z]?s?\b")  # two capitals are usually initials
-CAPITALS = re.compile(r"[A-Z]{3}")
+# Three or more capitals as a word (two are usually initials). The check for
+# no word character before it follows the first capital, so that the search
+# can skip to capitals (the same as a leading \b, about twice as fast).
+ABBREVIATION = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{2,}[a-z]?s?\b")
+CAPITALS = re.compile(r"[A-Z][A-Z][A-Z]")  # written out: faster than [A-Z]{3}
 
 
 def check_abbreviations(project: Project) -> list[Problem]:
