@@ -33,6 +33,8 @@ extensions, in both the build and the checks.
 from __future__ import annotations
 
 import ast
+import bisect
+import itertools
 import difflib
 import re
 from html import unescape as html_unescape
@@ -133,6 +135,8 @@ class Lines:
         self.skip = body_start - 1  # front matter: never a fact
         self.cursors: dict[str, int] = {}
         self._norm = None
+        self._offsets: list[int] | None = None  # where each line starts in _joined
+        self._joined = ""
         self.explicit_ids = set(EXPLICIT_ID.findall(text))
 
     def find(self, needle: str, kind: str = "tree") -> int:
@@ -141,13 +145,13 @@ class Lines:
         # One test of the whole source first: a fact that is not in it (a
         # link an extension wrote) would otherwise cost a pass over every line.
         if needle and needle in self.text:
-            for number in range(cursor, len(self.lines)):
-                if needle in self.lines[number]:
-                    self.cursors[kind] = number + 1 if kind != "link" else number
-                    return number + self.first
-            for number in range(self.skip, min(cursor, len(self.lines))):
-                if needle in self.lines[number]:
-                    return number + self.first
+            number = self._line_with(needle, cursor, len(self.lines))
+            if number is not None:
+                self.cursors[kind] = number + 1 if kind != "link" else number
+                return number + self.first
+            number = self._line_with(needle, self.skip, min(cursor, len(self.lines)))
+            if number is not None:
+                return number + self.first
         return max(cursor - (1 if kind != "link" else 0), self.skip) + self.first
 
     def locate(self, needle: str, kind: str) -> int | None:
@@ -161,6 +165,18 @@ class Lines:
                     self.cursors[kind] = number + 1
                     return number + self.first
         return None
+
+    def _line_with(self, needle: str, start: int, stop: int) -> int | None:
+        """The first line index in [start, stop) whose text holds `needle`.
+        One search of the joined lines (in C) stands for a loop over them;
+        a needle with a line break can be on no single line."""
+        if start >= stop or "\n" in needle:
+            return None
+        if self._offsets is None:
+            self._joined = "\n".join(self.lines)
+            self._offsets = list(itertools.accumulate((len(line) + 1 for line in self.lines), initial=0))
+        at = self._joined.find(needle, self._offsets[start], self._offsets[stop])
+        return None if at == -1 else bisect.bisect_right(self._offsets, at) - 1
 
     def find_heading(self, text: str, explicit: str | None) -> int:
         """A heading line: by its explicit id, else by its words in order."""
