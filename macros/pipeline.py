@@ -158,13 +158,11 @@ class Lines:
         """The next line holding `needle` at or after this kind's cursor, or
         None (never a guess) if the source does not hold it there."""
         needle = needle.strip()
-        cursor = self.cursors.get(kind, self.skip)
-        if needle and needle in self.text:
-            for number in range(cursor, len(self.lines)):
-                if needle in self.lines[number]:
-                    self.cursors[kind] = number + 1
-                    return number + self.first
-        return None
+        number = self._line_with(needle, self.cursors.get(kind, self.skip), len(self.lines)) if needle else None
+        if number is None:
+            return None
+        self.cursors[kind] = number + 1
+        return number + self.first
 
     def _line_with(self, needle: str, start: int, stop: int) -> int | None:
         """The first line index in [start, stop) whose text holds `needle`.
