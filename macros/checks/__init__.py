@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "unstable-anchor": "A link points to an id numbered automatically (_1) because two headings share their text.",
     "anchor-removed": "A heading id recorded in anchors.lock.json (published, so perhaps bookmarked) no longer exists.",
     "not-in-nav": "A guidance page is not in the navigation in mkdocs.yml.",
+    "reserved-address": "A guidance page sits where the build writes its own pages: in `docs/recommendations/` or `docs/case-studies/`, or at `glossary.md`, `whats-new.md`, `law.md` or `print.md`. It would be replaced, or left out of the menu.",
     "build-warning": "MkDocs warned while reading the pages; the strict build stops on any warning.",
     "insecure-link": "An external link uses http instead of https.",
     "personal-data": "A case study contains something that looks like personal data.",

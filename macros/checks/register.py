@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from ..model import Changelog, PageMeta, Problem
 from ..pipeline import INLINE, KNOWN_MACROS, did_you_mean
 from ..project import Project
+from ..render import GLOSSARY_URI, LAW_URI, PRINT_URI, WHATS_NEW_URI
 from . import problem
 from .common import DATE_FIX, bad_date, field_line, known_ids, schema_problems
 
@@ -89,10 +90,23 @@ def check_changelog(project: Project) -> list[Problem]:
     return out
 
 
+# Folders the build fills with its own pages (the register's item pages and
+# the case studies; mkdocs.yml's not_in_nav leaves their pages out of the menu),
+# and the pages it writes at the top of docs/.
+GENERATED_FOLDERS = ("recommendations/", "case-studies/")
+GENERATED_PAGES = (GLOSSARY_URI, WHATS_NEW_URI, LAW_URI, PRINT_URI)
+
+
 def check_pages(project: Project) -> list[Problem]:
     out = []
     for page in project.pages:
         out += schema_problems(page, PageMeta, "guidance page")
+        if page.uri.startswith(GENERATED_FOLDERS) or page.uri in GENERATED_PAGES:
+            out.append(problem(
+                "reserved-address", page.path, 1,
+                f"the build writes its own page at '{page.uri}' or in its folder, so this page would be "
+                "replaced or left out of the menu",
+                "Give the page a name and folder of its own (for example docs/my-page.md), and add it to nav in mkdocs.yml"))
     return out
 
 
