@@ -45,7 +45,7 @@ class Project:
     uses: list[Use] = field(default_factory=list)
     law: Law = field(default_factory=Law)  # provisions.yml and cases.yml
     facts: dict = field(default_factory=dict)  # uri -> pipeline.PageFacts, once the pages are parsed
-    redirects: set = field(default_factory=set)  # old docs paths that mkdocs.yml redirects (set by stage.py)
+    redirects: dict = field(default_factory=dict)  # old docs path -> its target, from mkdocs.yml's redirect_maps (set by stage.py)
     anchor_record: tuple = (None, {}, None)  # load.load_anchor_record(): published anchors, their lines, an error
     _validated: dict = field(default_factory=dict, repr=False)  # (model, id(page)) -> (page, checked front matter)
 

@@ -88,6 +88,7 @@ from .register import (  # noqa: E402
     check_coverage,
     check_macros,
     check_nav,
+    check_redirects,
     check_pages,
     check_references,
     check_register,
@@ -108,6 +109,7 @@ def run_before_parse(project: Project, today: dt.date) -> list[Problem]:
     out += check_reviews(project, today)
     out += check_law_data(project)
     out += check_case_study_offences(project)
+    out += check_redirects(project)
     return _sorted(out)
 
 

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from ..model import Changelog, PageMeta, Problem
 from ..pipeline import INLINE, KNOWN_MACROS, did_you_mean
 from ..project import Project
+from .. import render
 from ..render import GLOSSARY_URI, LAW_URI, PRINT_URI, WHATS_NEW_URI
 from . import problem
 from .common import DATE_FIX, bad_date, field_line, known_ids, schema_problems
@@ -201,3 +202,26 @@ def check_nav(project: Project, omitted: list[str]) -> list[Problem]:
                 f"Add '{uri}' under the right section of nav in mkdocs.yml")
         for uri in omitted
     ]
+
+
+def check_redirects(project: Project) -> list[Problem]:
+    """Every redirect in mkdocs.yml (the redirects plugin's `redirect_maps`,
+    old docs path -> new) leads to a page the site has, or to an https
+    address. A redirect to nothing would send readers of an old link to an
+    error page (and stops the strict build)."""
+    pages = {p.uri for p in project.pages} | set(render.reference_pages(project)) | {render.PRINT_URI}
+    try:
+        lines = (project.root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    out = []
+    for old, new in project.redirects.items():
+        target = str(new).split("#", 1)[0]
+        if str(new).startswith("https://") or target in pages:
+            continue
+        line = next((n for n, text in enumerate(lines, 1) if text.strip().startswith(f"{old}:")), 1)
+        near = difflib.get_close_matches(target, sorted(pages), n=1, cutoff=0.5)
+        out.append(problem("broken-link", "mkdocs.yml", line,
+                           f"the redirect from '{old}' leads to '{new}', which is not a page of this site",
+                           f"Point it at the page that replaced '{old}'" + (f", for example '{near[0]}'" if near else "")))
+    return out
