@@ -209,7 +209,8 @@ def check_redirects(project: Project) -> list[Problem]:
     old docs path -> new) leads to a page the site has, or to an https
     address. A redirect to nothing would send readers of an old link to an
     error page (and stops the strict build)."""
-    pages = {p.uri for p in project.pages} | set(render.reference_pages(project)) | {render.PRINT_URI}
+    pages = ({p.uri for p in project.pages} | {render.item_uri(i) for i in project.items} | {render.case_uri(c) for c in project.case_study_ids}
+             | {render.REGISTER_URI, render.COVERAGE_URI, render.CASE_INDEX_URI, *GENERATED_PAGES})
     try:
         lines = (project.root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
