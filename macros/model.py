@@ -269,6 +269,7 @@ class MacroCall:
     line: int
     raw: str
     error: str | None = None  # set when the call could not be parsed
+    failure: str | None = None  # set when expanding the call failed, so nothing was published for it
 
 
 @dataclass

@@ -296,8 +296,9 @@ class MacroBlockProcessor(BlockProcessor):
         if call.error is None and call.name in KNOWN_MACROS and self.ext.expand is not None:
             try:
                 output = self.ext.expand(call.name, call.args, self.ext.current.uri if self.ext.current else "")
-            except ValueError:
-                output = ""  # the checks report the call; nothing is published until they pass
+            except Exception as exc:  # noqa: BLE001 - whatever the reason, the checks report the call (check_expansions)
+                output = ""  # nothing is published until they pass
+                call.failure = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
         if output:
             count = len(parent)
             # Parsed as blocks of their own: in a tight list item the parser's

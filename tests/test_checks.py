@@ -326,3 +326,29 @@ def test_make_check_fails_with_the_messages(tmp_path):
     assert result.returncode == 1
     assert (BROKEN / "unknown-item" / "expected.txt").read_text().strip() in result.stdout
     assert "1 error(s)" in result.stderr
+
+
+def test_every_call_whose_expansion_fails_is_reported():
+    """Whatever makes a macro's expansion fail, nothing is published for the
+    call, so the checks report it: with its own code if a check knows why,
+    else as macro-syntax with the reason (never silence)."""
+    import markdown
+    from types import SimpleNamespace
+
+    from macros.checks.register import check_expansions
+    from macros.pipeline import GuidanceExtension
+
+    def expand(name, args, uri):
+        raise KeyError(args[0])
+
+    ext = GuidanceExtension(expand)
+    facts = ext.start("a.md", "docs/a.md", "# A\n\n{{< case_study(\"CS-01\") >}}\n")
+    html = markdown.Markdown(extensions=[ext]).convert("# A\n\n{{< case_study(\"CS-01\") >}}\n")
+    assert "CS-01" not in html
+    [call] = facts.calls
+    assert call.failure == "KeyError: 'CS-01'" and call.line == 3
+    project = SimpleNamespace(pages=[SimpleNamespace(path="docs/a.md", calls=[call])])
+    [reported] = check_expansions(project, [])
+    assert str(reported).startswith("docs/a.md:3: [macro-syntax] '{{< case_study(\"CS-01\") >}}' could not be expanded (KeyError: 'CS-01')")
+    already = checks.problem("unknown-case-study", "docs/a.md", 3, "x", "y")
+    assert check_expansions(project, [already]) == []

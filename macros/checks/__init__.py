@@ -34,7 +34,7 @@ CODES: dict[str, str] = {
     "missing-fingerprint": "An id in addresses() has no @fingerprint.",
     "suspect-link": "A register item was reworded since the section was reviewed against it.",
     "misplaced-addresses": "addresses() is not the first line under a heading.",
-    "macro-syntax": "A macro call cannot be read.",
+    "macro-syntax": "A macro call cannot be read, or cannot be expanded (for example case_study() given two ids), so nothing would be published for it.",
     "unknown-macro": "A macro name that the site does not provide.",
     "old-delimiters": "A macro written with plain double braces, which readers would see as raw text.",
     "unknown-case-study": "case_study() names a case study that does not exist.",
@@ -86,6 +86,7 @@ from .prose import check_abbreviations, check_sentences, check_unsupported_synta
 from .register import (  # noqa: E402
     check_changelog,
     check_coverage,
+    check_expansions,
     check_macros,
     check_nav,
     check_redirects,
@@ -133,6 +134,7 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_abbreviations(project)
     out += check_sentences(project)
     out += check_unsupported_syntax(project)
+    out += check_expansions(project, out)  # last: any call that failed and no check above reported
     return _sorted(out)
 
 

@@ -139,7 +139,30 @@ def check_macros(project: Project) -> list[Problem]:
             elif not call.args:
                 out.append(problem("macro-syntax", page.path, call.line, f"'{call.raw}' has no ids",
                                    "Give at least one id in quotes"))
+            elif call.name in ONE_ID and len(call.args) != 1:
+                out.append(problem("macro-syntax", page.path, call.line,
+                                   f"'{call.raw}': {call.name}() takes one id, not {len(call.args)}, so nothing would be published",
+                                   f"Write one call per {ONE_ID[call.name]}, each on a line of its own: "
+                                   + " then ".join(f'{{{{< {call.name}("{a}") >}}}}' for a in call.args)))
     return out
+
+
+# Macros that take exactly one id (what the id names).
+ONE_ID = {"case_study": "case study", "offence_table": "table"}
+
+
+def check_expansions(project: Project, found: list[Problem]) -> list[Problem]:
+    """Every call whose expansion failed (so nothing was published for it) is
+    reported: by another check already, with its own code, or here.
+    `found`: the problems the other checks reported."""
+    reported = {(p.location.path, p.location.line) for p in found if p.severity == "error"}
+    return [
+        problem("macro-syntax", page.path, call.line, f"'{call.raw}' could not be expanded ({call.failure}), so nothing would be published",
+                'Correct the call; write it like {{< case_study("CS-01") >}}, with ids that exist')
+        for page in project.pages
+        for call in page.calls
+        if call.failure and (page.path, call.line) not in reported
+    ]
 
 
 def check_references(project: Project) -> list[Problem]:
