@@ -352,3 +352,16 @@ def test_every_call_whose_expansion_fails_is_reported():
     assert str(reported).startswith("docs/a.md:3: [macro-syntax] '{{< case_study(\"CS-01\") >}}' could not be expanded (KeyError: 'CS-01')")
     already = checks.problem("unknown-case-study", "docs/a.md", 3, "x", "y")
     assert check_expansions(project, [already]) == []
+def test_register_text_follows_the_page_rules_at_its_yaml_line(tmp_path):
+    """A register item's summary is rendered as Markdown on its page, so raw
+    HTML there is judged as on a page and reported at its line in
+    recommendations.yml; the same text in `code` is shown as written."""
+    site = assemble(tmp_path / "site")
+    register = site / "recommendations.yml"
+    text = register.read_text()
+    first = "summary: Police files reach prosecutors"
+    line = text[: text.index(first)].count("\n") + 1
+    register.write_text(text.replace(first, "summary: Code such as `<b>` is shown. <script>x()</script> Police files reach prosecutors"))
+    assert problems_of(site) == [
+        f"recommendations.yml:{line}: [script-tag] 'items.0.summary' contains a <script> element. Remove it: content may not run code"
+    ]

@@ -12,6 +12,7 @@ The checks live in modules by concern:
     register.py       register, changelog, page front matter, macro calls, traceability, reviews
     case_studies.py   case studies and personal data
     html_safety.py    raw HTML that could run or load code
+    yaml_text.py      the same rules for YAML text rendered as Markdown (whats-new.yml, ...)
     prose.py          abbreviations, one sentence per line, unsupported syntax
     common.py         helpers they share
 """
@@ -53,7 +54,7 @@ CODES: dict[str, str] = {
     "unfilled-template": "A line still holds the case-study template's placeholder text ('Fill in: ...').",
     "script-tag": "Raw HTML contains a script element.",
     "event-handler": "Raw HTML contains an inline event handler such as onclick=.",
-    "javascript-url": "A link or attribute uses a javascript: URL.",
+    "javascript-url": "A link or attribute uses a javascript: URL (or vbscript: or data:).",
     "embedded-content": "Raw HTML embeds an iframe, object or embed element.",
     "external-form": "Raw HTML contains a form that posts to another site.",
     "html-not-allowed": "Raw HTML uses a tag that is not on the allow-list.",
@@ -83,6 +84,7 @@ from .html_safety import check_html  # noqa: E402
 from .law import check_case_study_offences, check_citations, check_law_data, check_legislation_links, check_table_calls  # noqa: E402
 from .links import check_anchor_record, check_heading_ids, check_links, published_anchors  # noqa: E402
 from .prose import check_abbreviations, check_sentences, check_unsupported_syntax  # noqa: E402
+from .yaml_text import check_yaml_text, relocate  # noqa: E402
 from .register import (  # noqa: E402
     check_changelog,
     check_coverage,
@@ -107,6 +109,7 @@ def run_before_parse(project: Project, today: dt.date) -> list[Problem]:
     out += check_case_studies(project)
     out += check_personal_data(project, project.allowed_words)
     out += check_unfilled_template(project)
+    out += check_yaml_text(project)
     out += check_reviews(project, today)
     out += check_law_data(project)
     out += check_case_study_offences(project)
@@ -135,7 +138,7 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_sentences(project)
     out += check_unsupported_syntax(project)
     out += check_expansions(project, out)  # last: any call that failed and no check above reported
-    return _sorted(out)
+    return _sorted(relocate(project, out))
 
 
 def run_all(project: Project, today: dt.date) -> list[Problem]:
