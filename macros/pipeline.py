@@ -59,11 +59,23 @@ MACRO_LINE = re.compile(r"^[ \t]*\{\{<\s*(?P<expr>.*?)\s*>\}\}[ \t]*$")
 # The first line of a list item, as Python-Markdown's OListProcessor and
 # UListProcessor recognise it (tab_length 4).
 LIST_ITEM = re.compile(r"^[ ]{0,3}(?:\d+\.|[*+-])[ ]+")
-MACRO_INLINE = r"\{\{<\s*(?P<expr>.*?)\s*>\}\}"
+MACRO_INLINE = r"\{\{<[ \t]*(?P<expr>[^\n]*?)[ \t]*>\}\}"
 # A call written with ordinary double braces, of any name: readers would see
 # it as raw text.
 OLD_BRACES = r"\{\{-?\s*(?P<name>[A-Za-z_]\w*)\s*\((?P<rest>[^}]*)\)\s*-?\}\}"
-MACRO_OR_OLD_BRACES = f"{MACRO_INLINE}|{OLD_BRACES}"  # one inline pattern for both (MacroInlineProcessor)
+# Any other run that opens with {{<, {{ or {% (up to its closing, or the end
+# of the line): a half-written or wrongly delimited call when it opens with
+# {{< or closes with >}}, names a macro, or is a template tag; otherwise
+# ordinary legal text ("{{ braces }}", "{% percent signs %}"), left alone.
+OTHER_BRACES = (
+    r"(?P<open>\{\{<|\{\{-?|\{%-?)[ \t]*(?P<word>[A-Za-z_]\w*)?(?P<body>[^\n{}]*?)"
+    r"(?P<close>>\}\}|-?\}\}|-?%\}|(?=\n)|\Z)"
+)
+MACRO_OR_OLD_BRACES = f"{MACRO_INLINE}|{OLD_BRACES}|{OTHER_BRACES}"  # one inline pattern for all (MacroInlineProcessor)
+# Template statements (Jinja) that an editor might expect to work: this site
+# runs no templates in pages, so readers would see them as text.
+TEMPLATE_TAGS = {"include", "import", "from", "extends", "block", "endblock", "macro", "endmacro", "set",
+                 "if", "elif", "else", "endif", "for", "endfor", "raw", "endraw", "call", "filter", "with"}
 KNOWN_MACROS = ("addresses", "case_study", "offence_table", "penalty_table")
 INLINE = "a macro must stand on a line of its own"
 MACRO_OUTPUT = "data-macro-output"  # marks the elements a macro call produced, until the HTML is written
@@ -332,10 +344,45 @@ class MacroInlineProcessor(InlineProcessor):
         if m.group("expr") is not None:
             self.ext.record_call(m.group(0), m.group("expr"), inline=True)
             return "", m.start(0), m.end(0)
+        if m.group("name") is not None:
+            name, error = m.group("name"), "old-delimiters"
+        else:
+            name, error = bad_delimiters(m)
+            if error is None:
+                return None, None, None  # ordinary text with braces
         line = self.ext.lines.find(m.group(0), "inline") if self.ext.lines else 1
         if self.ext.current is not None:
-            self.ext.current.calls.append(MacroCall(m.group("name"), [], line, m.group(0), "old-delimiters"))
+            self.ext.current.calls.append(MacroCall(name, [], line, m.group(0).strip(), error))
         return None, None, None  # leave the text as it is (the search goes on after it)
+
+
+def bad_delimiters(m) -> tuple[str, str | None]:
+    """For a match of OTHER_BRACES: (the name written, what is wrong), or
+    (name, None) for ordinary text with braces."""
+    opening, word, close = m.group("open"), m.group("word") or "", m.group("close")
+    known = word in KNOWN_MACROS or did_you_mean(word) is not None
+    if opening == "{{<":
+        return word, ("it is not closed with >}}" if not close else f"it ends with {close} instead of >}}}}")
+    if close == ">}}":
+        return word, f"it starts with {opening} instead of {{{{<"
+    if opening.startswith("{%") and word in TEMPLATE_TAGS:
+        return word, "template"
+    if opening.startswith("{{") and known:
+        return word, "old-delimiters"
+    return word, None
+
+
+DELIMITER_ERRORS = ("it is not closed with", "it ends with", "it starts with")  # the errors bad_delimiters() gives
+ARGUMENTS = re.compile(r"^\s*(\([^\n]*\))")
+
+
+def right_form(call: MacroCall) -> str:
+    """The call as it should have been written, for a "did you mean"."""
+    raw = call.raw
+    name = did_you_mean(call.name) or call.name or "case_study"
+    body = raw.split(call.name, 1)[1] if call.name and call.name in raw else ""
+    args = ARGUMENTS.match(body)
+    return f"{{{{< {name}{args.group(1) if args else '(...)'} >}}}}"
 
 
 class _IdCollector(HTMLParser):

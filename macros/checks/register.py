@@ -12,7 +12,7 @@ from collections import Counter
 from pydantic import ValidationError
 
 from ..model import Changelog, PageMeta, Problem
-from ..pipeline import INLINE, KNOWN_MACROS, did_you_mean
+from ..pipeline import INLINE, KNOWN_MACROS, did_you_mean, right_form, DELIMITER_ERRORS
 from ..project import Project
 from .. import render
 from ..render import GLOSSARY_URI, LAW_URI, PRINT_URI, WHATS_NEW_URI
@@ -117,11 +117,20 @@ def check_macros(project: Project) -> list[Problem]:
         for call in page.calls:
             if call.error == "old-delimiters":
                 near = did_you_mean(call.name)
-                fix = f"Write it as {{{{< {near or call.name}(...) >}}}}"
+                fix = f"Write it as {right_form(call) if call.raw.count('(') else f'{{{{< {near or call.name}(...) >}}}}'}"
                 if near and near != call.name:
                     fix = f"Did you mean {near}? {fix}"
                 out.append(problem("old-delimiters", page.path, call.line,
                                    f"'{call.raw}' uses plain {{{{ }}}}, so readers would see it as raw text", fix))
+            elif call.error == "template":
+                out.append(problem("macro-syntax", page.path, call.line,
+                                   f"'{call.raw}' is a template tag, which this site does not run, so readers would see it as raw text",
+                                   "Remove it: to point to other text, link to its page with [words](page.md); "
+                                   'the site\'s macros are written like {{< case_study("CS-01") >}}'))
+            elif call.error and call.error.startswith(DELIMITER_ERRORS):
+                out.append(problem("macro-syntax", page.path, call.line,
+                                   f"'{call.raw}': {call.error}, so readers would see it as raw text",
+                                   f"Did you mean {right_form(call)}? Write it so, on a line of its own"))
             elif not project.is_guidance_page(page):
                 out.append(problem("macro-syntax", page.path, call.line, f"case studies cannot use macros ('{call.raw}')",
                                    "Remove the macro; link to a page with an ordinary Markdown link instead"))
