@@ -6,8 +6,11 @@ written relative to the page they appear on, so MkDocs validates them.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
+
+import yaml
 
 from .project import Project
 
@@ -106,7 +109,15 @@ def case_study_box(project: Project, case_id: str, page_uri: str) -> str:
 
 
 def _front(title: str, summary: str) -> str:
-    return f"---\ntitle: \"{title}\"\ndescription: \"{summary}\"\n---\n\n"
+    """The front matter of a generated page. The title and summary come from
+    editors' text (the register, a case study), so they are written by the
+    YAML library, which quotes and escapes them: a double quote, a backslash
+    or a colon is published exactly as written. The theme writes the
+    description into an HTML attribute without escaping it
+    (`<meta name="description" content="{{ page.meta.description }}">`), so
+    it is escaped for HTML here (a reader's browser shows it as written)."""
+    front = yaml.safe_dump({"title": title, "description": html.escape(summary)}, allow_unicode=True, sort_keys=False, width=float("inf"))
+    return f"---\n{front}---\n\n"
 
 
 def register_page(project: Project) -> str:

@@ -35,3 +35,36 @@ def test_the_template_fails_until_every_placeholder_is_filled(tmp_path):
     placeholders = [n for n, line in enumerate(template, 1) if "Fill in:" in line]
     expected = (BROKEN / "unfilled-template" / "expected.txt").read_text().splitlines()
     assert [int(line.split(":")[1]) for line in expected if "[unfilled-template]" in line] == placeholders
+
+
+def test_quotes_and_backslashes_in_the_register_are_published_as_written(tmp_path):
+    """A double quote, a backslash or a colon in an item's title or summary
+    (they go into a generated page's front matter) is published exactly as
+    written, and neither `make check` nor the build fails on it."""
+    import re
+
+    from lxml import html as lxml_html
+
+    from macros.load import load_register
+    from macros.model import Register
+    from tests.sites import TODAY, assemble, build, check
+
+    site = assemble(tmp_path / "site")
+    register = site / "recommendations.yml"
+    title, summary = 'Files: the "full" file', 'The "national" police lead and\\or the CPS: see it.'
+    text = register.read_text(encoding="utf-8")
+    text = text.replace("title: Files that carry all the relevant information", f"title: '{title}'", 1)
+    text = text.replace("summary: Police files reach prosecutors with everything needed, risk assessments included.",
+                        f"summary: '{summary}'", 1)
+    register.write_text(text, encoding="utf-8")
+    items = {i.id: i for i in Register.model_validate(load_register(site).data).items}
+    assert (items["R1"].title, items["R1"].summary) == (title, summary)
+    files = site / "docs" / "files.md"
+    files.write_text(re.sub(r"R1@\w+", f"R1@{items['R1'].fingerprint}", files.read_text(encoding="utf-8")), encoding="utf-8")
+    checked = check(site, TODAY)
+    assert checked.returncode == 0 and "Traceback" not in checked.stderr, checked.stdout + checked.stderr
+    built = build(site, tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    page = lxml_html.parse(str(tmp_path / "out" / "recommendations" / "r1" / "index.html"))
+    assert page.findtext(".//title").startswith(f"R1: {title}")
+    assert page.xpath("//meta[@name='description']/@content") == [summary]
