@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 ITEM_ID = r"^(R[1-9]|F[1-9])$"
 CASE_STUDY_ID = r"^CS-\d{2,3}$"
@@ -118,18 +118,36 @@ class PageMeta(Strict):
 
     @field_validator("review_in")
     @classmethod
-    def _review_in(cls, value: str) -> str:
+    def _review_in(cls, value: str, info: ValidationInfo) -> str:
+        """A number and a unit, giving a review date that exists: the date
+        `last_reviewed` plus `review_in` must fall by the year 9999, the last
+        that a date can have (`review_in: 99999 years`, or `last_reviewed:
+        9999-12-01`, would otherwise end the build with Python's ValueError)."""
         if not REVIEW_IN.match(value):
             raise ValueError('write it as a number and a unit, for example "6 months" or "1 year"')
+        last = info.data.get("last_reviewed")
+        if isinstance(last, dt.date) and _add_months(last, _months(value)) is None:
+            raise ValueError(f"'{value}' after last_reviewed ({last.isoformat()}) gives a review date after the year 9999, "
+                             "which cannot exist; check both fields")
         return value
 
     @property
     def review_due(self) -> dt.date:
-        count, unit = REVIEW_IN.match(self.review_in).groups()
-        months = int(count) * (12 if unit.startswith("year") else 1)
-        year, month = divmod(self.last_reviewed.month - 1 + months, 12)
-        day = min(self.last_reviewed.day, 28)
-        return dt.date(self.last_reviewed.year + year, month + 1, day)
+        return _add_months(self.last_reviewed, _months(self.review_in))
+
+
+def _months(review_in: str) -> int:
+    count, unit = REVIEW_IN.match(review_in).groups()
+    return int(count) * (12 if unit.startswith("year") else 1)
+
+
+def _add_months(date: dt.date, months: int) -> dt.date | None:
+    """`date` plus `months` (on day 28 at most, so every month has it), or
+    None if that is after the last date Python can hold (9999-12-31)."""
+    year, month = divmod(date.month - 1 + months, 12)
+    if date.year + year > dt.MAXYEAR:
+        return None
+    return dt.date(date.year + year, month + 1, min(date.day, 28))
 
 
 class CaseStudyMeta(Strict):

@@ -8,7 +8,7 @@ import pytest
 
 from tests.sites import BROKEN, PROJECT
 
-INPUTS = ["front-matter--impossible-date", "changelog--impossible-date", "front-matter--case-study", "unfilled-template"]
+INPUTS = ["front-matter--impossible-date", "front-matter--review-date-out-of-range", "changelog--impossible-date", "front-matter--case-study", "unfilled-template"]
 
 
 @pytest.mark.parametrize("name", INPUTS)
