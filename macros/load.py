@@ -37,6 +37,31 @@ SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 from .model import SourcePage
 
+# Sources that are not UTF-8, found while reading: (file, line of the first
+# byte that cannot be read, that byte). load_project() empties it before it
+# reads and keeps what it found on the project; the checks report them.
+NOT_UTF8: list[tuple[str, int, int]] = []
+
+
+def read_source(path: Path, rel: str) -> str:
+    """The text of a source file that editors write (a page, a case study, a
+    YAML data file, the abbreviations), as MkDocs reads pages: UTF-8, with a
+    byte-order mark at the start ignored.
+
+    A file that is not UTF-8 (saved as Windows-1252, say, where Word's curly
+    quotes are the bytes 0x93 and 0x94) never raises: its file, the line of
+    its first bad byte and that byte are added to NOT_UTF8, and its text is
+    returned with each bad byte replaced by U+FFFD, so the other sources are
+    still read and the build can stop at its checking stage, with a message,
+    before MkDocs reads the file itself."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        NOT_UTF8.append((rel, data.count(b"\n", 0, exc.start) + 1, data[exc.start]))
+        return data.decode("utf-8-sig", errors="replace")
+
+
 @dataclass
 class RegisterSource:
     path: str
@@ -88,7 +113,7 @@ def yaml_lines(text: str) -> dict[tuple, int]:
 
 def load_register(root: Path, name: str = "recommendations.yml") -> RegisterSource:
     path = root / name
-    text = path.read_text(encoding="utf-8")
+    text = read_source(path, name)
     try:
         data = yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
@@ -99,7 +124,7 @@ def load_register(root: Path, name: str = "recommendations.yml") -> RegisterSour
 
 
 def load_page(path: Path, rel: str, uri: str) -> SourcePage:
-    text = path.read_text(encoding="utf-8")
+    text = read_source(path, rel)
     return parse_page(text, rel, uri)
 
 
@@ -146,7 +171,7 @@ def load_anchor_record(root: Path) -> tuple[dict[str, list[str]] | None, dict[st
     path = root / ANCHOR_RECORD
     if not path.exists():
         return None, {}, None
-    text = path.read_text(encoding="utf-8")
+    text = read_source(path, ANCHOR_RECORD)
     try:
         data = json.loads(text)
     except ValueError as exc:

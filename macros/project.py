@@ -47,6 +47,7 @@ class Project:
     facts: dict = field(default_factory=dict)  # uri -> pipeline.PageFacts, once the pages are parsed
     redirects: dict = field(default_factory=dict)  # old docs path -> its target, from mkdocs.yml's redirect_maps (set by stage.py)
     anchor_record: tuple = (None, {}, None)  # load.load_anchor_record(): published anchors, their lines, an error
+    not_utf8: list = field(default_factory=list)  # load.NOT_UTF8: (file, line, byte) of each source that is not UTF-8
     _validated: dict = field(default_factory=dict, repr=False)  # (model, id(page)) -> (page, checked front matter)
 
     # ---- lookups (computed once: the project does not change after loading)
@@ -194,7 +195,7 @@ def load_abbreviations(root: Path) -> tuple[dict[str, str], dict[str, int]]:
     path = root / ABBREVIATIONS
     terms, lines = {}, {}
     if path.exists():
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for number, line in enumerate(load.read_source(path, ABBREVIATIONS).splitlines(), 1):
             match = ABBR_LINE.match(line)
             if match:
                 terms[match.group("term")] = match.group("expansion")
@@ -217,6 +218,7 @@ def load_project(root: Path | str, parse: bool = True) -> Project:
         if project is not None:
             return project
     root = Path(root)
+    load.NOT_UTF8.clear()
     source = load.load_register(root)
     register, errors = None, []
     if source.data is not None:
@@ -239,12 +241,13 @@ def load_project(root: Path | str, parse: bool = True) -> Project:
     allowed = set()
     if (root / ALLOWED_WORDS).exists():
         allowed = {
-            w.strip() for w in (root / ALLOWED_WORDS).read_text(encoding="utf-8").splitlines()
+            w.strip() for w in load.read_source(root / ALLOWED_WORDS, ALLOWED_WORDS).splitlines()
             if w.strip() and not w.startswith("#")
         }
     project = Project(root, source, register, errors, pages, studies, terms, term_lines, allowed, changelog)
     project.law = load_law(root)
     project.anchor_record = load.load_anchor_record(root)
+    project.not_utf8 = list(load.NOT_UTF8)
     project.index()
     return project
 

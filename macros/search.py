@@ -171,10 +171,16 @@ def load_settings(root: Path, name: str = SETTINGS_FILE) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise SearchSettingsError(f"{name}:1: search-settings: cannot read it ({exc.strerror}). "
                                   "Fix: restore the file from git.") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SearchSettingsError(f"{name}:{line}: search-settings: the file is not saved as UTF-8 (byte 0x{data[exc.start]:02X} "
+                                  "cannot be read). Fix: save the file as UTF-8 (in most editors: Save As, Encoding, UTF-8).") from None
     try:
         data = yaml.load(text, Loader=load.SafeLoader) or {}
     except yaml.YAMLError as exc:

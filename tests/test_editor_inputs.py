@@ -8,7 +8,7 @@ import pytest
 
 from tests.sites import BROKEN, PROJECT
 
-INPUTS = ["front-matter--impossible-date", "front-matter--review-date-out-of-range", "changelog--impossible-date", "front-matter--case-study", "unfilled-template"]
+INPUTS = ["front-matter--impossible-date", "front-matter--review-date-out-of-range", "wrong-encoding", "snippet", "changelog--impossible-date", "front-matter--case-study", "unfilled-template"]
 
 
 @pytest.mark.parametrize("name", INPUTS)
@@ -68,3 +68,40 @@ def test_quotes_and_backslashes_in_the_register_are_published_as_written(tmp_pat
     page = lxml_html.parse(str(tmp_path / "out" / "recommendations" / "r1" / "index.html"))
     assert page.findtext(".//title").startswith(f"R1: {title}")
     assert page.xpath("//meta[@name='description']/@content") == [summary]
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    """A page and a case study saved as "UTF-8 with BOM" (as some Windows
+    editors do) are read as MkDocs reads them: the mark is ignored, so the
+    front matter is found and the site builds."""
+    from tests.sites import TODAY, assemble, build, check
+
+    site = assemble(tmp_path / "site")
+    for rel in ("docs/files.md", "case_studies/cs-01.md", "recommendations.yml", "whats-new.yml"):
+        path = site / rel
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    checked = check(site, TODAY)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    built = build(site, tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    assert "Police files" in (tmp_path / "out" / "files" / "index.html").read_text(encoding="utf-8")
+
+
+def test_snippet_notation_is_found_as_pymdownx_finds_it():
+    """Each form in pymdownx.snippets' documentation is found, with the line
+    it is on; text that only looks like it is not."""
+    from macros.checks.sources import snippet_lines
+
+    text = "\n".join([
+        '--8<-- "a.md"',            # 1 a snippet
+        '  -8<- \'b.md\'',           # 2 indented, single quotes, short marker
+        ';--8<-- "c.md"',           # 3 escaped: published without the ';'
+        "--8<--",                   # 4 block start
+        "d.md",                     # 5 a path in the block (its markers are reported)
+        "---8<---",                 # 6 block end
+        "x --8<-- [end:part] y",    # 7 a section marker, removed from the page
+        "Scissors 8<- and --8<-- in prose",  # 8 not notation
+        '--8<-- "e.md" trailing',   # 9 not notation: text after the path
+    ])
+    assert [n for n, _, _ in snippet_lines(text)] == [1, 2, 3, 4, 6, 7]
+    assert [n for n, _, _ in snippet_lines(text, 10)][0] == 10

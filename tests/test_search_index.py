@@ -87,6 +87,19 @@ def test_broken_search_settings_name_the_line(tmp_path, text, line, what):
     assert what in message and "Fix:" in message
 
 
+def test_search_settings_not_saved_as_utf8_name_the_line(tmp_path):
+    """A search.yml saved as Windows-1252 (Word's curly quotes are 0x93 and
+    0x94) is reported with its line and the fix, not a traceback; a
+    byte-order mark is accepted."""
+    (tmp_path / "search.yml").write_bytes(b"synonyms:\n  - [tracker, \x93GPS\x94]\n")
+    with pytest.raises(search.SearchSettingsError) as caught:
+        search.load_settings(tmp_path)
+    assert str(caught.value).startswith("search.yml:2: search-settings: the file is not saved as UTF-8"), caught.value
+    assert "Fix: save the file as UTF-8" in str(caught.value)
+    (tmp_path / "search.yml").write_bytes(b"\xef\xbb\xbfsynonyms:\n  - [tracker, GPS]\n")
+    assert search.load_settings(tmp_path).synonyms == [["tracker", "GPS"]]
+
+
 def test_the_real_settings_load():
     settings = search.load_settings(ROOT)
     assert settings.synonyms and settings.defines

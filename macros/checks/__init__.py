@@ -14,6 +14,7 @@ The checks live in modules by concern:
     html_safety.py    raw HTML that could run or load code
     yaml_text.py      the same rules for YAML text rendered as Markdown (whats-new.yml, ...)
     prose.py          abbreviations, one sentence per line, unsupported syntax
+    sources.py        the files as files: encoding, snippet lines
     common.py         helpers they share
 """
 
@@ -67,6 +68,8 @@ CODES: dict[str, str] = {
     "unknown-provision": "A citation, or a link to legislation.gov.uk, is to a section that is not in provisions.yml (often a typo).",
     "unknown-case": "A case named in the prose is not in cases.yml.",
     "unsupported-syntax": "A line uses Markdown syntax the site does not enable (content tabs), which readers would see as text.",
+    "wrong-encoding": "A source file is not saved as UTF-8 (often Word's curly quotes saved as Windows-1252).",
+    "snippet": "A page or case study has a snippet line (--8<--), which would paste another file in, even inside code.",
 }
 
 # Codes that are reported but never fail `make check` or the build.
@@ -85,6 +88,7 @@ from .law import check_case_study_offences, check_citations, check_law_data, che
 from .links import check_anchor_record, check_heading_ids, check_links, published_anchors  # noqa: E402
 from .prose import check_abbreviations, check_sentences, check_unsupported_syntax  # noqa: E402
 from .yaml_text import check_yaml_text, relocate  # noqa: E402
+from .sources import check_encoding, check_snippets  # noqa: E402
 from .register import (  # noqa: E402
     check_changelog,
     check_coverage,
@@ -100,8 +104,14 @@ from .register import (  # noqa: E402
 
 
 def run_before_parse(project: Project, today: dt.date) -> list[Problem]:
-    """The checks that need no Markdown parse (a build runs them in on_config)."""
-    out = check_register(project)
+    """The checks that need no Markdown parse (a build runs them in on_config).
+    A source that is not UTF-8 is reported alone: its other problems may be
+    the bytes that could not be read."""
+    out = check_encoding(project)
+    if out:
+        return _sorted(out)
+    out = check_snippets(project)
+    out += check_register(project)
     if project.register is None:
         return out
     out += check_changelog(project)
