@@ -48,7 +48,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AMP_SUBSTITUTE
+from markdown.util import AMP_SUBSTITUTE, STX
 
 from .model import Heading, Link, MacroCall
 
@@ -126,6 +126,8 @@ class PageFacts:
     misplaced: list[int] = field(default_factory=list)  # lines of addresses() not straight after a heading
     law_findings: list = field(default_factory=list)  # citations.Finding, from the citation extension in the same parse
     code_lines: set[int] = field(default_factory=set)  # source lines the parser read as a code block (fences included)
+    unresolved: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, text as written): references the parser left as text, links to ""
+    unused_footnotes: list[tuple[int, str]] = field(default_factory=list)  # (line, id): footnote definitions nothing refers to
 
 
 NON_WORD = re.compile(r"\W+")
@@ -244,6 +246,14 @@ class GuidanceExtension(Extension):
         if "html" in md.inlinePatterns:
             original = md.inlinePatterns["html"]
             md.inlinePatterns.register(RecordRawInline(original.compiled_re.pattern, md, self), "html", 90)
+        # The parser's own reference, footnote and link patterns, wrapped to
+        # record what they leave unresolved (published as typed) or point to "".
+        for name, kind in (("reference", "reference"), ("image_reference", "reference"),
+                           ("footnote", "footnote"), ("link", "link"), ("image_link", "link")):
+            if name in md.inlinePatterns:
+                inner = md.inlinePatterns[name]
+                priority = next(item.priority for item in md.inlinePatterns._priority if item.name == name)
+                md.inlinePatterns.register(RecordMisses(inner, kind, self), name, priority)
         md.treeprocessors.register(FactsTreeprocessor(md, self), "guidance_facts", 3)
 
     # -- helpers for the processors
@@ -448,6 +458,38 @@ class RecordRawInline(InlineProcessor):
         return raw, m.start(0), m.end(0)
 
 
+class RecordMisses(InlineProcessor):
+    """One of Python-Markdown's inline processors, recording what it leaves
+    unresolved: a reference (`[text][id]`) or footnote reference (`[^id]`)
+    with no definition, which the parser publishes as typed, and a link or
+    image whose address is empty (`[text]()`, an href="" to nowhere)."""
+
+    def __init__(self, inner, kind, ext):
+        super().__init__(inner.compiled_re.pattern, inner.md)
+        self.compiled_re = inner.compiled_re
+        self.ANCESTOR_EXCLUDES = inner.ANCESTOR_EXCLUDES
+        self.inner, self.kind, self.ext = inner, kind, ext
+
+    def handleMatch(self, m, data):
+        node, start, end = self.inner.handleMatch(m, data)
+        if self.ext.current is None or self.ext.lines is None:
+            return node, start, end
+        raw = None
+        if self.kind == "reference" and node is None and start is not None:
+            raw = data[start:end]
+        elif self.kind == "footnote" and node is None:
+            raw = m.group(0)
+        elif self.kind == "link" and node is not None and not isinstance(node, str) and (node.get("href") == "" or node.get("src") == ""):
+            raw = data[start:end]
+        if raw is not None:
+            needle = raw
+            if STX in raw:  # code or an escape inside: the source holds other characters
+                needle = raw[raw.rfind("["):] if self.kind != "link" else "]()"
+            line = self.ext.lines.find(needle, f"unresolved-{self.kind}")
+            self.ext.current.unresolved.append((line, self.kind, raw if STX not in raw else needle))
+        return node, start, end
+
+
 class FactsTreeprocessor(Treeprocessor):
     """Runs after toc (ids final) and before MkDocs rewrites links (relpath)."""
 
@@ -504,6 +546,12 @@ class FactsTreeprocessor(Treeprocessor):
                     facts.attributes.append((lines.find(value or name, "attr"), tag, name, value))
         facts.code_lines = code_lines(self.md, root, lines)
         facts.footnotes = sorted(i for i in footnote_ids if i.startswith("fn:"))
+        # A definition nothing refers to: the footnotes extension still lists
+        # it, with a link back to a reference that does not exist.
+        for ident in facts.footnotes:
+            name = ident[len("fn:"):]
+            if "fnref:" + name not in footnote_ids:
+                facts.unused_footnotes.append((lines.find(f"[^{name}]:", f"footnote:{name}"), name))
         facts.law_findings = list(getattr(self.md, "law_findings", []))
         # Ids the toc extension made unique by adding _1, _2...: they move
         # when a heading with the same text is added above.

@@ -67,6 +67,8 @@ CODES: dict[str, str] = {
     "unresolved-citation": "A section is cited without an Act: none is named before it in its paragraph and the page has no default_act.",
     "unknown-provision": "A citation, or a link to legislation.gov.uk, is to a section that is not in provisions.yml (often a typo).",
     "unknown-case": "A case named in the prose is not in cases.yml.",
+    "unresolved-reference": "A reference link or footnote reference has no definition, or a link has no address, so readers would see the brackets as text or a link to nowhere.",
+    "unused-footnote": "A footnote is defined but nothing on the page refers to it.",
     "unsupported-syntax": "A line uses Markdown syntax the site does not enable (content tabs), which readers would see as text.",
     "wrong-encoding": "A source file is not saved as UTF-8 (often Word's curly quotes saved as Windows-1252).",
     "snippet": "A page or case study has a snippet line (--8<--), which would paste another file in, even inside code.",
@@ -85,7 +87,7 @@ def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
 from .case_studies import check_case_studies, check_case_study_use, check_personal_data, check_unfilled_template  # noqa: E402
 from .html_safety import check_html  # noqa: E402
 from .law import check_case_study_offences, check_citations, check_law_data, check_legislation_links, check_table_calls  # noqa: E402
-from .links import check_anchor_record, check_heading_ids, check_links, published_anchors  # noqa: E402
+from .links import check_anchor_record, check_heading_ids, check_links, check_unresolved, published_anchors  # noqa: E402
 from .prose import check_abbreviations, check_sentences, check_unsupported_syntax  # noqa: E402
 from .yaml_text import check_yaml_text, relocate  # noqa: E402
 from .sources import check_encoding, check_snippets  # noqa: E402
@@ -139,6 +141,7 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_html(project)
     out += check_links(project, facts)
     out += check_heading_ids(facts)
+    out += check_unresolved(project)
     out += check_anchor_record(project)
     out += check_citations(project)
     out += check_legislation_links(project, facts)

@@ -142,3 +142,33 @@ def check_anchor_record(project: Project) -> list[Problem]:
                                    f"If the heading was renamed, keep the old address with an explicit id: '## New title {{#{anchor}}}'; "
                                    "if the section is gone on purpose, run `make anchors` to refresh the record"))
     return out
+
+
+UNRESOLVED = {
+    "reference": ("has no definition, so readers would see the brackets as text",
+                  "Add the definition on a line of its own ([id]: page.md), or write the link as [words](page.md)"),
+    "footnote": ("is a footnote reference with no footnote, so readers would see it as text",
+                 "Add the footnote ([^id]: The note.) or correct the reference"),
+    "link": ("is a link with no address, so it leads nowhere",
+             "Put the address in the brackets, for example [words](page.md), or remove the link"),
+}
+
+
+def check_unresolved(project: Project) -> list[Problem]:
+    """What the parse left unresolved (pipeline.RecordMisses): a reference
+    link or footnote reference with no definition, which Python-Markdown
+    publishes as typed, and a link to "". Also a footnote definition nothing
+    refers to, whose back link points to no anchor (the strict build fails)."""
+    out = []
+    for page in project.pages + project.case_studies:
+        facts = page.facts
+        if facts is None:
+            continue
+        for line, kind, raw in facts.unresolved:
+            problem_text, fix = UNRESOLVED[kind]
+            out.append(problem("unresolved-reference", page.path, line, f"'{raw}' {problem_text}", fix))
+        for line, name in facts.unused_footnotes:
+            out.append(problem("unused-footnote", page.path, line,
+                               f"the footnote [^{name}] is defined but nothing refers to it",
+                               f"Refer to it with [^{name}] where it belongs, or delete the definition"))
+    return out
