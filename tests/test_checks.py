@@ -365,3 +365,21 @@ def test_register_text_follows_the_page_rules_at_its_yaml_line(tmp_path):
     assert problems_of(site) == [
         f"recommendations.yml:{line}: [script-tag] 'items.0.summary' contains a <script> element. Remove it: content may not run code"
     ]
+
+
+def test_role_initials_pass_but_a_titled_name_does_not(tmp_path):
+    """"Mr A" and "Ms B" are the role labels the anonymisation rules
+    recommend (the case-study template uses them): they pass. "Mr Smith" is
+    a name."""
+    site = assemble(tmp_path / "site")
+    study = site / "case_studies" / "cs-02.md"
+    text = study.read_text()
+    study.write_text(text.replace("The prosecutor read every earlier report before charging.",
+                                  "The prosecutor spoke to Mr A and Ms B, then to Mrs C. before charging."))
+    assert problems_of(site) == []
+    study.write_text(text.replace("The prosecutor read every earlier report before charging.",
+                                  "The prosecutor spoke to Mr Smith before charging."))
+    assert [p.split(": ", 1)[1].split(". ")[0] for p in problems_of(site)] == [
+        "[personal-data] 'Mr' may be a personal or place name",
+        "[personal-data] 'Smith' may be a personal or place name",
+    ]

@@ -108,11 +108,15 @@ def _phone_numbers(line: str):
             yield match.raw_string  # (a number ending "/23" is a reference with its year, reported as one)
 
 
-# UK registration marks in any case: current (AB12 CDE), prefix (A123 BCD)
-# and suffix (ABC 123D). Letters must be all capitals or all lower case, and
-# citations and ordinary words that fit the shape ("Sch 1A", "s4 and") are not
-# marks.
-REGISTRATION = re.compile(r"\b(?:[A-Z]{2}\d{2}\s?[A-Z]{3}|[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])\b", re.I)
+# UK registration marks in any case: current (AB12 CDE, AB 12 CDE), prefix
+# (A123 BCD) and suffix (ABC 123D). Letters must be all capitals or all lower
+# case, and citations and ordinary words that fit the shape ("Sch 1A", "s4
+# and") are not marks.
+REGISTRATION = re.compile(r"\b(?:[A-Z]{2}\s?\d{2}\s?[A-Z]{3}|[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])\b", re.I)
+# Dateless marks (ABC 123, ABZ 1234), in capitals only: two or three letters
+# and up to four digits that are not a year ("PHA 1997", "CJA2003" are Acts).
+DATELESS = re.compile(r"\b([A-Z]{2,3})\s?(\d{1,4})\b")
+YEAR = re.compile(r"(?:18|19|20)\d\d")
 NOT_A_MARK = set("sch reg art sec para and the for was are not but has had you her his she any all can may one two six ten out per via see cpr pha".split())
 
 
@@ -126,15 +130,37 @@ def _registration_marks(line: str):
         yield mark
 
 
+def _dateless_marks(line: str):
+    for match in DATELESS.finditer(line):
+        letters, digits = match.groups()
+        if not YEAR.fullmatch(digits) and letters.lower() not in NOT_A_MARK:
+            yield match.group(0)
+
+
 # Case reference numbers: a police URN (01AB2345623, 01/AB/23456/23), a Crown
-# Court case number (T20237001), or any number introduced as a reference.
+# Court case number (T20237001), a number with its year after a slash
+# (CR/12345/23), or any number introduced as a reference, record or log
+# ("our ref 4512345/23", "custody record CR/12345/23", "storm log 0456").
 CASE_REFERENCE = re.compile(
     r"\b\d{2}[\s/-]?[A-Z]{2}[\s/-]?\d{5}[\s/-]?\d{2}\b"
     r"|\b[TSA]\d{4}\s?\d{4}\b"
-    r"|\b(?:URN|CRN|(?:case|crime|incident|log|custody|court|police|job|occurrence)\s+(?:ref(?:erence)?\.?|number|no\.?)"
-    r"|reference|ref\.)\s*(?:number|no\.?)?\s*[:#]?\s*[A-Z]*\d[\w/-]*",
+    r"|\b[A-Z]{1,4}/\d{3,}/\d{2,4}\b"
+    r"|\b(?:URN|CRN|(?:case|crime|incident|log|custody|court|police|job|occurrence|storm|our|your|their)\s+"
+    r"(?:ref(?:erence)?\b\.?|number|no\.?|record|log)"
+    r"|reference|ref\b\.?)\s*(?:number|no\.?)?\s*[:#]?\s*[A-Z]*[/-]?\d[\w/-]*",
     re.I,
 )
+
+
+def _same_case(regex):
+    """Matches of `regex` whose letters are all capitals or all lower case
+    ("ls1 4ab", "LS1 4AB"; not "Sch 1AB")."""
+    def find(line):
+        for m in regex.finditer(line):
+            letters = re.sub(r"[^A-Za-z]", "", m.group(0))
+            if letters.isupper() or letters.islower():
+                yield m.group(0)
+    return find
 
 
 def _pattern(regex):
@@ -143,10 +169,11 @@ def _pattern(regex):
 
 PERSONAL_DATA = [
     ("an email address", _pattern(re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"))),
-    ("a postcode", _pattern(re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"))),
+    ("a postcode", _same_case(re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I))),
     ("a phone number", _phone_numbers),
-    ("a National Insurance number", _pattern(re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b"))),
+    ("a National Insurance number", _same_case(re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.I))),
     ("a vehicle registration mark", _registration_marks),
+    ("a vehicle registration mark", _dateless_marks),  # after the others: "LS1" in "LS1 4AB" is the postcode
     ("a date (possibly a date of birth)", _pattern(re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{2,4}}\b|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I))),
     ("a date of birth", _pattern(re.compile(r"\b(?:date of birth|d\.o\.b\.?|DOB|born on)\b", re.I))),
     ("a case reference", _pattern(CASE_REFERENCE)),
@@ -175,11 +202,33 @@ FORENAME_WORDS = set(
     "Dot Drew Faith Fern Flora Frank Gene Ginger Glen Grace Guy Harmony Hazel Heath Heather Holly Honey Hope "
     "Hunter Iris Ivy Jack Jade Jasmine Jay Jewel June Kit Lance Lily Mark Mason May Mercy Miles Norman Olive "
     "Pat Patience Pearl Penny Piper Poppy Ray Reed Rich River Rob Robin Rod Rose Ruby Rusty Sandy Sky Sonny "
-    "Sue Summer Sunny Taylor Victor Violet Wade Warren Will Willow Wren".split()
+    "Sue Summer Sunny Taylor Victor Violet Wade Warren Will Willow Wren "
+    "Grant Earl Joy Luke Max Sage Star".split()
 )
+# A capitalised word followed by ", her brother," or ": his friend" is a name,
+# whatever the word: the apposition names a person.
+APPOSITION = re.compile(
+    r"^\s*[,:]\s*(?:her|his|their|my|our|your|the victim's|the suspect's|V's|D's)\s+(?:ex-?|former\s+|older\s+|younger\s+|new\s+|best\s+)?"
+    r"(?:brother|sister|mother|father|son|daughter|friend|partner|husband|wife|boyfriend|girlfriend|neighbour|colleague|"
+    r"cousin|aunt|uncle|nephew|niece|manager|boss|landlord|landlady|flatmate|lodger|employer|grandmother|grandfather|stepfather|stepmother)s?\b",
+    re.I,
+)
+# Titles: with an initial ("Mr A", "Ms B") they are the role labels the
+# anonymisation rules recommend; with anything else ("Mr Smith") they are flagged.
+TITLES = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Mx"}
+INITIAL_AFTER = re.compile(r"^\.?\s+[A-Z](?![\w'’])")
+# Two or more words in capitals in a row that are not in the glossary
+# ("SARAH JONES"): a name written in capitals, not an abbreviation.
+CAPITALS_RUN = re.compile(r"\b[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+)+\b")
+# Where a case study links: an address outside the guidance may name or
+# locate someone ("https://example.com/sarah.jones.leeds").
+EXTERNAL_LINK = re.compile(r"\]\(\s*<?((?:https?:|www\.|//|mailto:)[^)\s>]*)", re.I)
 
 ORDINARY_ENDING = re.compile(r"[a-z](?:ed|ing|ly|tion|ment|ness)$")
-WORD = re.compile(r"[A-Z][a-z]+(?:['’][a-z]+)?")
+# A capitalised word, in any alphabet ("Smith", "Élodie", "Łukasz"): a
+# capital (or any non-ASCII letter, kept only if it is a capital), then
+# letters that are not ASCII capitals.
+WORD = re.compile(r"(?<![^\W\d_])[^\W\d_a-z][^\W\d_A-Z]+(?:['’][a-z]+)?")
 # The characters after which a word starts a sentence (or a list item, a
 # heading or a quotation): the line so far ends with one, spaces aside.
 SENTENCE_END = set(".!?:;-*+\"“(")
@@ -232,22 +281,30 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
     vocabulary = Vocabulary(page.text for page in project.pages + project.case_studies)
     out = []
     for page in project.case_studies:
+        links = {n: EXTERNAL_LINK.findall(text) for n, text in enumerate(page.text.splitlines(), 1) if "](" in text}
         for number, line in prose_lines(page):
             if PLACEHOLDER.search(line):
                 continue  # template text, reported by check_unfilled_template
-            for kind, find in PERSONAL_DATA if MAYBE_PERSONAL.search(line) else ():
-                for found in find(line):
-                    out.append(problem("personal-data", page.path, number,
-                                       f"'{found}' looks like {kind}",
-                                       "Remove it: case studies use no real or realistic identifiers (see the anonymisation rules)"))
+            for address in links.get(number, ()) if number >= page.body_start else ():
+                out.append(problem("personal-data", page.path, number,
+                                   f"the link to '{address}' goes outside the guidance and may name or locate someone",
+                                   "Remove it: case studies link only to pages of the guidance, such as ../pleas.md"))
+            for found, kind in identifiers(line, project.abbreviations):
+                out.append(problem("personal-data", page.path, number, f"'{found}' looks like {kind}",
+                                   "Remove it: case studies use no real or realistic identifiers (see the anonymisation rules)"))
             for match in WORD.finditer(line):
                 word = match.group(0)
+                if not word[0].isupper():
+                    continue
                 if word.endswith(("'s", "’s")):
                     word = word[:-2]
                 if word in allowed:
                     continue
+                after = line[match.end():]
+                if word in TITLES and INITIAL_AFTER.match(after):
+                    continue  # "Mr A": a role label
                 starts = _starts_sentence(line[: match.start()])
-                if word in FORENAME_WORDS and (starts or line[match.end():].startswith(",")):
+                if APPOSITION.match(after) or (word in FORENAME_WORDS and (starts or after.startswith((",", ":")))):
                     pass  # a forename, even though it is also a word
                 elif starts and (
                     word.lower() in FUNCTION_WORDS or ORDINARY_ENDING.search(word) or word.lower() in vocabulary
@@ -258,6 +315,26 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
                                    "Use a role label or initials instead (for example 'the victim', 'Mr A'); "
                                    "if it is an ordinary term, add it to case_studies/allowed-words.txt"))
     return out
+
+
+def identifiers(line: str, glossary=()) -> list[tuple[str, str]]:
+    """(text, kind) of each identifier in a line of a case study: the
+    PERSONAL_DATA patterns, and names written in capitals (CAPITALS_RUN). A
+    match inside an earlier one ("LS1" in "LS1 4AB") is not repeated.
+    prose.check_abbreviations skips what this finds, so that a mark such as
+    "AB 12 CDE" is never offered for the glossary."""
+    found: list[tuple[str, str]] = []
+    if MAYBE_PERSONAL.search(line):
+        for kind, find in PERSONAL_DATA:
+            for text in find(line):
+                if not any(text in earlier for earlier, _ in found):
+                    found.append((text, kind))
+    for match in CAPITALS_RUN.finditer(line) if CAPITALS_RUN.search(line) else ():
+        if any(w.strip("'’-") in glossary for w in match.group(0).split()):
+            continue  # abbreviations side by side ("CPS RASSO")
+        if not any(match.group(0) in earlier or earlier in match.group(0) for earlier, _ in found):
+            found.append((match.group(0), "a name written in capitals"))
+    return found
 
 
 # The placeholders in templates/case-study.md all start like this.

@@ -90,10 +90,17 @@ LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
 
 def prose_lines(page: SourcePage):
-    """(line number, text) of the body and the free-text front-matter fields."""
+    """(line number, text) of the body and the free-text front-matter fields
+    (title, summary, outcome), each line of a folded or continued value too."""
+    free = False
     for offset, line in enumerate(page.front.splitlines()):
-        if re.match(r"^(title|summary|outcome)\s*:", line):
-            yield offset + 2, line.split(":", 1)[1]
+        key = re.match(r"^([\w-]+)\s*:", line)
+        if key:
+            free = key.group(1) in ("title", "summary", "outcome")
+            if free:
+                yield offset + 2, line.split(":", 1)[1]
+        elif free and line[:1].isspace():
+            yield offset + 2, line
     lines = page.text.splitlines()
     for number in range(page.body_start, len(lines) + 1):
         line = lines[number - 1]

@@ -12,6 +12,7 @@ import re
 from ..model import Problem
 from ..project import Project
 from . import problem
+from .case_studies import identifiers
 from .common import page_lines, prose_lines
 
 
@@ -35,6 +36,8 @@ def check_abbreviations(project: Project) -> list[Problem]:
                 base = term[:-1] if term.endswith("s") and term[:-1] in project.abbreviations else term
                 if base in project.abbreviations or (page.path, term) in seen or _roman(term):
                     continue
+                if not project.is_guidance_page(page) and any(term in found for found, _ in identifiers(line, project.abbreviations)):
+                    continue  # a registration mark or a name in capitals: reported as personal data, never for the glossary
                 seen.add((page.path, term))
                 out.append(problem("undefined-abbreviation", page.path, number,
                                    f"'{term}' is not in the glossary",
