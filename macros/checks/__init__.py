@@ -12,6 +12,7 @@ The checks live in modules by concern:
     register.py       register, changelog, page front matter, macro calls, traceability, reviews
     case_studies.py   case studies and personal data
     html_safety.py    raw HTML that could run or load code
+    files.py          files in docs/ that are neither pages nor assets
     yaml_text.py      the same rules for YAML text rendered as Markdown (whats-new.yml, ...)
     prose.py          abbreviations, one sentence per line, unsupported syntax
     sources.py        the files as files: encoding, snippet lines
@@ -69,6 +70,7 @@ CODES: dict[str, str] = {
     "unknown-case": "A case named in the prose is not in cases.yml.",
     "unresolved-reference": "A reference link or footnote reference has no definition, or a link has no address, so readers would see the brackets as text or a link to nowhere.",
     "unused-footnote": "A footnote is defined but nothing on the page refers to it.",
+    "stray-file": "A file in docs/ is neither a page nor an asset, so it would be published as it is.",
     "unsupported-syntax": "A line uses Markdown syntax the site does not enable (content tabs), which readers would see as text.",
     "wrong-encoding": "A source file is not saved as UTF-8 (often Word's curly quotes saved as Windows-1252).",
     "snippet": "A page or case study has a snippet line (--8<--), which would paste another file in, even inside code.",
@@ -89,6 +91,7 @@ from .html_safety import check_html  # noqa: E402
 from .law import check_case_study_offences, check_citations, check_law_data, check_legislation_links, check_table_calls  # noqa: E402
 from .links import check_anchor_record, check_heading_ids, check_links, check_unresolved, published_anchors  # noqa: E402
 from .prose import check_abbreviations, check_sentences, check_unsupported_syntax  # noqa: E402
+from .files import check_stray_files  # noqa: E402
 from .yaml_text import check_yaml_text, relocate  # noqa: E402
 from .sources import check_encoding, check_snippets  # noqa: E402
 from .register import (  # noqa: E402
@@ -122,6 +125,7 @@ def run_before_parse(project: Project, today: dt.date) -> list[Problem]:
     out += check_personal_data(project, project.allowed_words)
     out += check_unfilled_template(project)
     out += check_yaml_text(project)
+    out += check_stray_files(project)
     out += check_reviews(project, today)
     out += check_law_data(project)
     out += check_case_study_offences(project)
