@@ -44,6 +44,7 @@ class Project:
     references: list[Reference] = field(default_factory=list)
     uses: list[Use] = field(default_factory=list)
     law: Law = field(default_factory=Law)  # provisions.yml and cases.yml
+    abbreviation_errors: list = field(default_factory=list)  # [(line, text)]: lines of includes/abbreviations.md that are not definitions
     facts: dict = field(default_factory=dict)  # uri -> pipeline.PageFacts, once the pages are parsed
     redirects: dict = field(default_factory=dict)  # old docs path -> its target, from mkdocs.yml's redirect_maps (set by stage.py)
     anchor_record: tuple = (None, {}, None)  # load.load_anchor_record(): published anchors, their lines, an error
@@ -191,16 +192,21 @@ def section_of(page: SourcePage, line: int):
     return current
 
 
-def load_abbreviations(root: Path) -> tuple[dict[str, str], dict[str, int]]:
+def load_abbreviations(root: Path) -> tuple[dict[str, str], dict[str, int], list[tuple[int, str]]]:
+    """(term -> expansion, term -> line, [(line, text)] of the lines that are
+    neither a definition nor blank: appended to every page, they would be
+    published at the foot of each)."""
     path = root / ABBREVIATIONS
-    terms, lines = {}, {}
+    terms, lines, stray = {}, {}, []
     if path.exists():
         for number, line in enumerate(load.read_source(path, ABBREVIATIONS).splitlines(), 1):
             match = ABBR_LINE.match(line)
             if match:
                 terms[match.group("term")] = match.group("expansion")
                 lines.setdefault(match.group("term"), number)
-    return terms, lines
+            elif line.strip():
+                stray.append((number, line.strip()))
+    return terms, lines, stray
 
 
 def load_project(root: Path | str, parse: bool = True) -> Project:
@@ -234,7 +240,7 @@ def load_project(root: Path | str, parse: bool = True) -> Project:
         load.load_page(path, str(path.relative_to(root)), load.case_study_uri(path))
         for path in load.source_files(root, CASE_STUDIES)
     ]
-    terms, term_lines = load_abbreviations(root)
+    terms, term_lines, stray_terms = load_abbreviations(root)
     changelog = None
     if (root / CHANGELOG).exists():
         changelog = load.load_register(root, CHANGELOG)
@@ -245,6 +251,7 @@ def load_project(root: Path | str, parse: bool = True) -> Project:
             if w.strip() and not w.startswith("#")
         }
     project = Project(root, source, register, errors, pages, studies, terms, term_lines, allowed, changelog)
+    project.abbreviation_errors = stray_terms
     project.law = load_law(root)
     project.anchor_record = load.load_anchor_record(root)
     project.not_utf8 = list(load.NOT_UTF8)

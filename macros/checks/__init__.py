@@ -69,6 +69,7 @@ CODES: dict[str, str] = {
     "unknown-provision": "A citation, or a link to legislation.gov.uk, is to a section that is not in provisions.yml (often a typo).",
     "unknown-case": "A case named in the prose is not in cases.yml.",
     "unresolved-reference": "A reference link or footnote reference has no definition, or a link has no address, so readers would see the brackets as text or a link to nowhere.",
+    "abbreviation-syntax": "A line of includes/abbreviations.md is not an abbreviation definition, so it would be printed at the foot of every page.",
     "unused-footnote": "A footnote is defined but nothing on the page refers to it.",
     "stray-file": "A file in docs/ is neither a page nor an asset, so it would be published as it is.",
     "unsupported-syntax": "A line uses Markdown syntax the site does not enable (content tabs), which readers would see as text.",
@@ -90,7 +91,7 @@ from .case_studies import check_case_studies, check_case_study_use, check_person
 from .html_safety import check_html  # noqa: E402
 from .law import check_case_study_offences, check_citations, check_law_data, check_legislation_links, check_table_calls  # noqa: E402
 from .links import check_anchor_record, check_heading_ids, check_links, check_unresolved, published_anchors  # noqa: E402
-from .prose import check_abbreviations, check_sentences, check_unsupported_syntax  # noqa: E402
+from .prose import check_abbreviation_file, check_abbreviations, check_sentences, check_unsupported_syntax  # noqa: E402
 from .files import check_stray_files  # noqa: E402
 from .yaml_text import check_yaml_text, relocate  # noqa: E402
 from .sources import check_encoding, check_snippets  # noqa: E402
@@ -124,6 +125,7 @@ def run_before_parse(project: Project, today: dt.date) -> list[Problem]:
     out += check_case_studies(project)
     out += check_personal_data(project, project.allowed_words)
     out += check_unfilled_template(project)
+    out += check_abbreviation_file(project)
     out += check_yaml_text(project)
     out += check_stray_files(project)
     out += check_reviews(project, today)

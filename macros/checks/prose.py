@@ -45,6 +45,23 @@ def check_abbreviations(project: Project) -> list[Problem]:
     return out
 
 
+def check_abbreviation_file(project: Project) -> list[Problem]:
+    """Every line of includes/abbreviations.md is a definition or blank: the
+    file is appended to every page, so any other line (a definition without
+    its colon, a stray sentence, a link) would be published at the foot of
+    each page and reported against every page."""
+    from ..project import ABBREVIATIONS
+
+    out = []
+    for number, text in project.abbreviation_errors:
+        term = re.match(r"^\*\[([^\]]+)\]\s*:?\s*(.*)$", text)
+        fix = (f"Did you mean '*[{term.group(1)}]: {term.group(2) or 'what it stands for'}'? Write each line so, or delete it"
+               if term else "Write each line as '*[ABBR]: what it stands for', or delete the line")
+        out.append(problem("abbreviation-syntax", ABBREVIATIONS, number,
+                           f"'{text}' is not an abbreviation definition, so it would be printed at the foot of every page", fix))
+    return out
+
+
 def _roman(term: str) -> bool:
     return bool(re.fullmatch(r"[IVXL]+", term))
 
