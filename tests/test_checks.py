@@ -383,3 +383,18 @@ def test_role_initials_pass_but_a_titled_name_does_not(tmp_path):
         "[personal-data] 'Mr' may be a personal or place name",
         "[personal-data] 'Smith' may be a personal or place name",
     ]
+
+
+def test_register_commitment_and_theme_text_follow_the_page_rules(tmp_path):
+    """Commitments and theme labels are rendered as Markdown too."""
+    site = assemble(tmp_path / "site")
+    register = site / "recommendations.yml"
+    text = register.read_text()
+    label = re.search(r"label: ([^}]+)", text).group(1)
+    commitment = re.search(r"text: (.+)", text).group(1)
+    line_of = lambda s: text[: text.index(s)].count("\n") + 1  # noqa: E731
+    register.write_text(text.replace(f"label: {label}", f'label: {label} <b onclick="x()">now</b>', 1)
+                        .replace(f"text: {commitment}", f"text: {commitment} [here](javascript:x())", 1))
+    problems = problems_of(site)
+    assert f"recommendations.yml:{line_of('label: ' + label)}: [event-handler] <b> has an inline event handler 'onclick='. Remove the attribute" in problems
+    assert any(p.startswith(f"recommendations.yml:{line_of('text: ' + commitment)}: [javascript-url]") for p in problems)

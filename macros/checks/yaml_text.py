@@ -1,6 +1,7 @@
 """Text kept in YAML that the site renders as Markdown: the title and summary
-of each whats-new.yml entry and each register item (recommendations.yml), and
-the title, summary and outcome in a case study's front matter.
+of each whats-new.yml entry; each register item's title, summary, addressee
+and commitments, and each theme's label (recommendations.yml); and the title,
+summary and outcome in a case study's front matter.
 
 The raw-HTML rules for pages (html_safety._HTMLScanner: the allow-list, no
 event handlers or inline styles, no javascript:, vbscript: or data: URLs)
@@ -96,7 +97,8 @@ def rendered_texts(project: Project, everything: bool = False) -> list[Text]:
     register = project.register_source
     if register is not None and register.text:
         files.append((register.path, register.text, 1,
-                      lambda p: len(p) == 3 and p[0] == "items" and p[2] in ("title", "summary")))
+                      lambda p: (p[:1] == ("items",) and p[-1] in ("title", "summary", "addressee", "text"))
+                      or (p[:1] == ("themes",) and p[-1] == "label")))
     for page in project.case_studies:
         if page.front:
             files.append((page.path, page.front, 2, lambda p: len(p) == 1 and p[0] in ("title", "summary", "outcome")))
