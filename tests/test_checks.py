@@ -398,3 +398,45 @@ def test_register_commitment_and_theme_text_follow_the_page_rules(tmp_path):
     problems = problems_of(site)
     assert f"recommendations.yml:{line_of('label: ' + label)}: [event-handler] <b> has an inline event handler 'onclick='. Remove the attribute" in problems
     assert any(p.startswith(f"recommendations.yml:{line_of('text: ' + commitment)}: [javascript-url]") for p in problems)
+
+
+def _parse_facts(text: str, extensions=()):
+    """Facts of one parse of `text` by our extension (no site, no build)."""
+    import markdown
+
+    from macros.pipeline import GuidanceExtension
+
+    ext = GuidanceExtension(None)
+    facts = ext.start("a.md", "docs/a.md", text)
+    markdown.Markdown(extensions=[*extensions, ext]).convert(text)
+    return facts
+
+
+@pytest.mark.parametrize("text, error", [
+    ('{{< case_study("CS-01")', "it is not closed with >}}"),
+    ('{{< case_study("CS-01") }}', "it ends with }} instead of >}}"),
+    ('{{ case_study("CS-01") >}}', "it starts with {{ instead of {{<"),
+    ("{{ case_study }}", "old-delimiters"),
+    ("Text {{ case_studdy }} text.", "old-delimiters"),
+    ('{% include "x.md" %}', "template"),
+    ("{{ braces }}", None),
+    ("{{ page.title }}", None),
+    ("{% percent signs %}", None),
+    ("{# hashes #}", None),
+    ('Code: `{{< case_study("CS-01")` and `{% include "x.md" %}`.', None),
+    ('```text\n{{ case_study("CS-01") >}}\n```', None),
+])
+def test_half_written_calls_are_found_outside_code_and_braces_stay_text(text, error):
+    facts = _parse_facts(f"# A\n\n{text}\n", ["fenced_code"])
+    assert [call.error for call in facts.calls] == ([error] if error else [])
+    if error:
+        assert facts.calls[0].line == 3
+
+
+def test_what_the_parser_leaves_unresolved_is_recorded_with_its_line():
+    text = ("# A\n\nSee [the page][nope] and [the other][ok].\n"
+            "A note[^none] and [a link]() and [2024] EWCA Crim 1 and `[x][y]` in code.\n\n"
+            "[ok]: b.md\n\n[^unused]: Nothing refers to this.\n")
+    facts = _parse_facts(text, ["footnotes"])
+    assert sorted(facts.unresolved) == [(3, "reference", "[the page][nope]"), (4, "footnote", "[^none]"), (4, "link", "[a link]()")]
+    assert facts.unused_footnotes == [(8, "unused")]
