@@ -60,7 +60,9 @@ def test_quotes_and_backslashes_in_the_register_are_published_as_written(tmp_pat
     items = {i.id: i for i in Register.model_validate(load_register(site).data).items}
     assert (items["R1"].title, items["R1"].summary) == (title, summary)
     files = site / "docs" / "files.md"
-    files.write_text(re.sub(r"R1@\w+", f"R1@{items['R1'].fingerprint}", files.read_text(encoding="utf-8")), encoding="utf-8")
+    owner = "Files & <b>disclosure</b> team"  # the page facts print it as text, not markup
+    files.write_text(re.sub(r"R1@\w+", f"R1@{items['R1'].fingerprint}", files.read_text(encoding="utf-8"))
+                     .replace("owner: Fixture policy team", f"owner: {owner}"), encoding="utf-8")
     checked = check(site, TODAY)
     assert checked.returncode == 0 and "Traceback" not in checked.stderr, checked.stdout + checked.stderr
     built = build(site, tmp_path / "out")
@@ -68,6 +70,10 @@ def test_quotes_and_backslashes_in_the_register_are_published_as_written(tmp_pat
     page = lxml_html.parse(str(tmp_path / "out" / "recommendations" / "r1" / "index.html"))
     assert page.findtext(".//title").startswith(f"R1: {title}")
     assert page.xpath("//meta[@name='description']/@content") == [summary]
+    chapter = lxml_html.parse(str(tmp_path / "out" / "files" / "index.html"))
+    assert title in chapter.xpath("//div[@class='page-facts__delivers']//a/@title")
+    assert chapter.xpath("//dt[.='Owner']/following-sibling::dd[1]")[0].text_content() == owner
+    assert not chapter.xpath("//dd/b")
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path):
