@@ -16,7 +16,7 @@ from .case_studies import identifiers
 from .common import page_lines, prose_lines
 
 
-NOT_PROSE = re.compile(r"\([^)]*\.md[^)]*\)|\{\{<.*?>\}\}|`[^`]*`")  # link targets, macros, code
+NOT_PROSE = re.compile(r"\([^)]*\.md[^)]*\)|\{\{<.*?>\}\}|`[^`]*`|</?[A-Za-z][^>]*>")  # link targets, macros, code, HTML tags
 # Three or more capitals as a word (two are usually initials). The check for
 # no word character before it follows the first capital, so that the search
 # can skip to capitals (the same as a leading \b, about twice as fast).
