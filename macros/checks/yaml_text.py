@@ -144,29 +144,39 @@ def check_yaml_text(project: Project) -> list[Problem]:
 
 
 GENERATED = "(generated) "
+# Problems about what a text links to: the parse finds them wherever the text
+# is shown (a case study's summary is shown on its page and in its box on a
+# guidance page), but the fix is in the YAML.
+LINK_CODES = {"broken-link", "broken-anchor", "unstable-anchor", "insecure-link", "unknown-provision"}
+QUOTED = re.compile(r"'([^']+)'")
 
 
 def relocate(project: Project, problems: list[Problem]) -> list[Problem]:
-    """Problems the parse found on a generated page (a broken link in a
-    whats-new summary), moved to the line of the YAML text they come from
-    when that text can be found on the generated line."""
-    if not any(p.location.path.startswith(GENERATED) for p in problems):
+    """Problems the parse found in YAML text, moved to its line in the YAML
+    file: any problem on a generated page whose line shows the text (a
+    broken link in a whats-new summary), and a link problem whose link is in
+    one YAML text only and not in the body of the file it was found in (a
+    link in a case study's summary, found on its page or its box)."""
+    if not any(p.location.path.startswith(GENERATED) or p.code in LINK_CODES for p in problems):
         return problems
     from .. import render
 
     pages = render.reference_pages(project)
-    texts = None
+    bodies = {page.path: split_front_matter(page.text)[1] for page in project.pages + project.case_studies}
+    texts = rendered_texts(project, everything=True)
     out = []
     for p in problems:
         uri = p.location.path.removeprefix(GENERATED)
+        quoted = QUOTED.findall(p.message)
+        origin = None
         if p.location.path.startswith(GENERATED) and uri in pages:
             body = split_front_matter(pages[uri])[1].splitlines()
             line = body[p.location.line - 1] if 0 < p.location.line <= len(body) else ""
-            texts = texts if texts is not None else rendered_texts(project, everything=True)
             origin = next((t for t in texts if len(t.value) > 3 and " ".join(t.value.split()) in line), None)
-            if origin is not None:
-                quoted = re.findall(r"'([^']+)'", p.message)
-                p = Problem(p.code, Location(origin.path, origin.line_of(quoted[0] if quoted else "")),
-                            p.message, p.fix, p.severity)
+        if origin is None and p.code in LINK_CODES and quoted and quoted[0] not in bodies.get(p.location.path, quoted[0]):
+            holding = [t for t in texts if quoted[0] in t.value]
+            origin = holding[0] if len(holding) == 1 else None
+        if origin is not None:
+            p = Problem(p.code, Location(origin.path, origin.line_of(quoted[0] if quoted else "")), p.message, p.fix, p.severity)
         out.append(p)
     return out
