@@ -35,6 +35,24 @@ def _timestamp_or_text(loader, node):
 
 SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
+
+def _mapping_without_repeats(loader, node):
+    """A mapping in which no key appears twice. YAML's loaders keep the last
+    of two equal keys without a word, so a field written twice (two `owner:`
+    lines) would silently lose the first; this raises a YAML error at the
+    second, which the checks report at its line."""
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, str) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the field '{key}' is written twice; keep one of the two lines", key_node.start_mark)
+        seen.add(key)
+    return yaml.constructor.SafeConstructor.construct_yaml_map(loader, node)
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:map", _mapping_without_repeats)
+
 from .model import SourcePage
 
 # Sources that are not UTF-8, found while reading: (file, line of the first
