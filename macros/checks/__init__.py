@@ -72,6 +72,7 @@ CODES: dict[str, str] = {
     "abbreviation-syntax": "A line of includes/abbreviations.md is not an abbreviation definition, so it would be printed at the foot of every page.",
     "unused-footnote": "A footnote is defined but nothing on the page refers to it.",
     "stray-file": "A file in docs/ is neither a page nor an asset, so it would be published as it is.",
+    "link-in-front-matter": "A case study's title, summary or outcome holds a link, which cannot work both on its page and in its box on guidance pages.",
     "unsupported-syntax": "A line uses Markdown syntax the site does not enable (content tabs), which readers would see as text.",
     "wrong-encoding": "A source file is not saved as UTF-8 (often Word's curly quotes saved as Windows-1252).",
     "snippet": "A page or case study has a snippet line (--8<--), which would paste another file in, even inside code.",

@@ -127,6 +127,15 @@ def check_yaml_text(project: Project) -> list[Problem]:
             out.append(problem(code, text.path, text.line_of(snippet), message, fix))
         for match in LINK_URL.finditer(value):
             url = match.group(1)
+            if text.path.startswith("case_studies/") and not UNSAFE_URL.match(url):
+                # Shown on the case study's own page and in its box on each
+                # guidance page, in different folders: no relative link is
+                # right on both, and an outside address is personal data's.
+                out.append(problem("link-in-front-matter", text.path, text.line_of(url[:20]),
+                                   f"{where} has a link ('{url}'): the text is shown on the case study's page and in its "
+                                   "box on guidance pages, which are in different folders, so the link cannot work on both",
+                                   "Remove the link from the front matter; put it in the body of the case study"))
+                continue
             if UNSAFE_URL.match(url):
                 scheme = url.split(":", 1)[0].strip().lower()
                 out.append(problem("javascript-url", text.path, text.line_of(url[:20]),
