@@ -153,7 +153,25 @@ def check_macros(project: Project) -> list[Problem]:
                                    f"'{call.raw}': {call.name}() takes one id, not {len(call.args)}, so nothing would be published",
                                    f"Write one call per {ONE_ID[call.name]}, each on a line of its own: "
                                    + " then ".join(f'{{{{< {call.name}("{a}") >}}}}' for a in call.args)))
+            else:
+                out += _misindented(page, call)
     return out
+
+
+def _misindented(page, call) -> list[Problem]:
+    """A call indented by other than a multiple of four spaces. Python-Markdown
+    nests a block four spaces in (tab_length), under `- ` and `1. ` as under
+    `!!!` and `???`: at two spaces the box or list item ends before the call,
+    and its output lands outside it."""
+    lines = page.text.splitlines()
+    text = lines[call.line - 1].expandtabs(4) if 0 < call.line <= len(lines) else ""
+    indent = len(text) - len(text.lstrip(" "))
+    if not text.lstrip(" ").startswith("{{<") or indent % 4 == 0:
+        return []
+    nearest = max(4, round(indent / 4) * 4)
+    return [problem("macro-syntax", page.path, call.line,
+                    f"'{call.raw}' is indented by {indent} space(s), so it would not sit inside the box or list item above it",
+                    f"Indent it by {nearest} spaces (four for each level: under '- ', '1. ', '!!!' or '???' alike)")]
 
 
 # Macros that take exactly one id (what the id names).
