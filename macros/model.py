@@ -294,6 +294,7 @@ class MacroCall:
 class Link:
     target: str
     line: int
+    image: bool = False  # the source of an image (![alt](src)), not a link to follow
 
 
 @dataclass

@@ -539,7 +539,7 @@ class FactsTreeprocessor(Treeprocessor):
                     href = html_unescape(href.replace(AMP_SUBSTITUTE, "&"))
                 facts.links.append(Link(href, lines.find(href, "link")))
             elif tag == "img" and element.get("src") is not None:
-                facts.links.append(Link(element.get("src"), lines.find(element.get("src"), "link")))
+                facts.links.append(Link(element.get("src"), lines.find(element.get("src"), "link"), image=True))
             for name, value in element.attrib.items():
                 value = value or ""
                 if name.startswith("on") or name == "style" or JAVASCRIPT_URL.match(value):

@@ -52,6 +52,7 @@ CODES: dict[str, str] = {
     "reserved-address": "A guidance page sits where the build writes its own pages: in `docs/recommendations/` or `docs/case-studies/`, or at `glossary.md`, `whats-new.md`, `law.md` or `print.md`. It would be replaced, or left out of the menu.",
     "build-warning": "MkDocs warned while reading the pages; the strict build stops on any warning.",
     "insecure-link": "An external link uses http instead of https.",
+    "external-image": "An image is loaded from another site, which the content security policy blocks.",
     "personal-data": "A case study contains something that looks like personal data.",
     "unfilled-template": "A line still holds the case-study template's placeholder text ('Fill in: ...').",
     "script-tag": "Raw HTML contains a script element.",

@@ -33,6 +33,11 @@ def check_links(project: Project, facts: dict) -> list[Problem]:
                                    "Use the https address"))
                 continue
             if EXTERNAL.match(target) or target.startswith("//"):
+                if link.image and not target.startswith("data:"):
+                    out.append(problem("external-image", page.path, link.line,
+                                       f"the image '{target}' is on another site, which the content security policy "
+                                       "blocks (and which could track readers), so readers would see a broken image",
+                                       "Save the image in docs/assets/ and link to it there, with a text alternative"))
                 continue
             path, _, anchor = target.partition("#")
             if not path:
