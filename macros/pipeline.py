@@ -118,6 +118,7 @@ class PageFacts:
     headings: list[Heading] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     automatic_ids: dict[str, int] = field(default_factory=dict)  # "x_1" -> line, ids toc made unique
+    repeated_ids: list[tuple[str, int]] = field(default_factory=list)  # (id, line) of an id already on the page, not two headings'
     links: list[Link] = field(default_factory=list)
     calls: list[MacroCall] = field(default_factory=list)
     raw_html: list[RawHTML] = field(default_factory=list)
@@ -506,6 +507,8 @@ class FactsTreeprocessor(Treeprocessor):
                     _align_by_class(element)
             return None
         footnote_ids = set()
+        raw_ids = set(facts.ids)  # ids in raw HTML, recorded before the tree
+        heading_ids: set[str] = set()
         for element in root.iter():
             tag = element.tag
             if not isinstance(tag, str):
@@ -514,7 +517,10 @@ class FactsTreeprocessor(Treeprocessor):
                 element.attrib.pop(MACRO_OUTPUT, None)
                 _align_by_class(element)
             ident = element.get("id")
+            repeated = False
             if ident:
+                # Two headings with one id are check_heading_ids' to report.
+                repeated = ident in raw_ids or (ident in facts.ids and not (tag in HEADINGS and ident in heading_ids))
                 facts.ids.add(ident)
                 if ident.startswith(("fn:", "fnref:")):
                     footnote_ids.add(ident)
@@ -523,6 +529,12 @@ class FactsTreeprocessor(Treeprocessor):
                 explicit = ident if ident in lines.explicit_ids else None
                 line = lines.find_heading(text, explicit)
                 facts.headings.append(Heading(int(tag[1]), text, ident or "", line))
+                if ident:
+                    heading_ids.add(ident)
+                if repeated:
+                    facts.repeated_ids.append((ident, line))
+            elif repeated:
+                facts.repeated_ids.append((ident, lines.locate(f'id="{ident}"', "repeated id") or lines.locate("#" + ident, "repeated id") or 1))
                 # Links are searched for from their section's heading on, so
                 # a link that is not in the source (written by an extension)
                 # cannot carry the search past the rest of the page.

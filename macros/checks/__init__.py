@@ -30,7 +30,7 @@ from ..project import Project
 CODES: dict[str, str] = {
     "register-yaml": "recommendations.yml is not valid YAML.",
     "register-schema": "An entry in recommendations.yml breaks the register schema.",
-    "duplicate-id": "Two register items, commitments, themes or case studies share an id, or two headings on a page do.",
+    "duplicate-id": "Two register items, commitments, themes or case studies share an id, or two headings (or any two elements) on a page do.",
     "front-matter": "A page's or case study's front matter breaks its schema.",
     "unknown-item": "A section or case study names an id that is not in the register.",
     "uncovered-item": "No section of the guidance delivers a register item.",

@@ -101,6 +101,11 @@ def check_heading_ids(facts: dict) -> list[Problem]:
                                    "Give this heading an id of its own that says what it is, for example '{#" + heading.anchor + "-...}'"))
             else:
                 first[heading.anchor] = heading.line
+        for ident, line in page.repeated_ids:
+            out.append(problem("duplicate-id", page.path, line,
+                               f"the id '#{ident}' is given to two elements on this page (a heading, a paragraph or raw HTML); "
+                               "the browser goes to the first, so a link to it may land in the wrong place",
+                               f"Give one of them an id of its own, for example '{ident}-...', or remove the id it does not need"))
     return out
 
 
