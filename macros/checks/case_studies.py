@@ -346,8 +346,10 @@ def check_unfilled_template(project: Project) -> list[Problem]:
     published until every placeholder line of templates/case-study.md is
     replaced: each such line is reported, front matter included."""
     out = []
+    phrases = template_phrases(project.root)
     for page in project.case_studies + project.pages:
-        if "fill in:" not in page.text.lower():
+        lower = page.text.lower()
+        if "fill in:" not in lower and not (page in project.case_studies and any(p in lower for p in phrases)):
             continue
         for number, line in enumerate(page.text.splitlines(), 1):
             match = PLACEHOLDER.search(line)
@@ -357,4 +359,29 @@ def check_unfilled_template(project: Project) -> list[Problem]:
                                    f"this line still holds the template's placeholder '{text}'",
                                    "Replace the placeholder with the case study's own words "
                                    "(in the front matter keep the field name; delete a '# Fill in' comment once done)"))
+                continue
+            kept = next((p for p in phrases if p in line.lower()), None) if page in project.case_studies else None
+            if kept:
+                out.append(problem("unfilled-template", page.path, number,
+                                   f"this line still holds the template's text '{kept}' (its 'Fill in:' was removed, the text was not)",
+                                   "Replace the template's words with the case study's own"))
     return out
+
+
+def template_phrases(root) -> tuple[str, ...]:
+    """The placeholder texts of templates/case-study.md, lower case, without
+    their 'Fill in:' (an editor may delete the prefix and keep the words),
+    leaving out the YAML comments, which are never published."""
+    path = root / "templates" / "case-study.md"
+    if not path.is_file():
+        return ()
+    phrases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = PLACEHOLDER.search(line)
+        if match is None or "#" in line[: match.start()]:
+            continue
+        # Up to the first comma, bracket or colon: the words an editor keeps.
+        phrase = re.split(r"[,(;:]", line[match.end():].strip().strip("\"]'"))[0].strip().rstrip(".").lower()
+        if len(phrase) >= 13:  # "a short title"; not "one sentence"
+            phrases.append(phrase)
+    return tuple(phrases)
