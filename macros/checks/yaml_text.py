@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from ..load import split_front_matter
+from ..load import SafeLoader, split_front_matter
 from ..model import Location, Problem
 from ..project import Project
 from . import problem
@@ -56,7 +56,7 @@ def _scalars(text: str, first_line: int, wanted) -> list[tuple[tuple, str, int, 
     """(path, value, start line, end line) of every string scalar whose path
     `wanted(path)` accepts, in a YAML document whose first line is `first_line`."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=SafeLoader)  # libyaml: marks as the pure-Python loader gives them
     except yaml.YAMLError:
         return []
     out = []
