@@ -81,6 +81,9 @@ INLINE = "a macro must stand on a line of its own"
 MACRO_OUTPUT = "data-macro-output"  # marks the elements a macro call produced, until the HTML is written
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 EXPLICIT_ID = re.compile(r"\{[^}\n]*#([\w:.-]+)")
+# Attributes an attribute list ({target="_blank"}, {hidden}) could add that
+# change how the page behaves for readers; Python-Markdown never writes them.
+BEHAVIOUR_ATTRIBUTES = {"target", "hidden", "tabindex", "accesskey", "autofocus", "contenteditable", "draggable", "inert", "popover"}
 ALIGN = re.compile(r"text-align:\s*(left|right|center)\s*;?\s*$")
 
 # Factories of extra Markdown extensions of our own (see add_extension).
@@ -554,7 +557,7 @@ class FactsTreeprocessor(Treeprocessor):
                 facts.links.append(Link(element.get("src"), lines.find(element.get("src"), "link"), image=True))
             for name, value in element.attrib.items():
                 value = value or ""
-                if name.startswith("on") or name == "style" or JAVASCRIPT_URL.match(value):
+                if name.startswith("on") or name == "style" or name in BEHAVIOUR_ATTRIBUTES or JAVASCRIPT_URL.match(value):
                     facts.attributes.append((lines.find(value or name, "attr"), tag, name, value))
         facts.code_lines = code_lines(self.md, root, lines)
         facts.footnotes = sorted(i for i in footnote_ids if i.startswith("fn:"))

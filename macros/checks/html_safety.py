@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from ..model import Problem
+from ..pipeline import BEHAVIOUR_ATTRIBUTES
 from ..project import Project
 from . import problem
 from .common import EXTERNAL
@@ -88,6 +89,11 @@ def check_html(project: Project) -> list[Problem]:
             elif name == "style":
                 out.append(problem("html-not-allowed", page.path, line, f"<{tag}> has an inline style, which the content security policy blocks",
                                    "Remove it; use a class from the site's stylesheet instead"))
+            elif name in BEHAVIOUR_ATTRIBUTES:
+                out.append(problem("html-not-allowed", page.path, line,
+                                   f"<{tag}> has the attribute '{name}', which changes how the page behaves for readers "
+                                   "(a new window, hidden text, a different keyboard order)",
+                                   "Remove it: links open in the same tab, and every part of a page is shown"))
     return _unique(out)
 
 
