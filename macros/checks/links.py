@@ -5,6 +5,7 @@ facts MkDocs validates, but with line numbers)."""
 from __future__ import annotations
 
 import posixpath
+import re
 
 from .. import render
 from ..model import Problem
@@ -13,6 +14,10 @@ from . import problem
 from .common import EXTERNAL, suggest
 
 ASSETS = (".json", ".css", ".js", ".png", ".svg", ".jpg", ".pdf", ".zip")
+
+
+# The address `make serve` previews the site at (or any local one).
+LOCAL_PREVIEW = re.compile(r"^https?://(?:127\.0\.0\.1|localhost|0\.0\.0\.0)(?::\d+)?(?P<path>/[^#?]*)?(?:\?[^#]*)?(?P<hash>#.*)?$", re.I)
 
 
 def check_links(project: Project, facts: dict) -> list[Problem]:
@@ -28,6 +33,17 @@ def check_links(project: Project, facts: dict) -> list[Problem]:
             continue  # the chapters' links are checked where they are written
         for link in page.links:
             target = link.target
+            preview = LOCAL_PREVIEW.match(target)
+            if preview:
+                path = (preview.group("path") or "/").strip("/")
+                file = f"{path}.md" if path else "index.md"
+                if file not in anchors:
+                    file = f"{path}/index.md"
+                written = render.rel(file, uri) + (preview.group("hash") or "") if file in anchors else None
+                out.append(problem("broken-link", page.path, link.line,
+                                   f"the link '{target}' is the address of a preview on your own computer, which readers cannot open",
+                                   f"Link to the Markdown file{f', {written!r}' if written else ''}; MkDocs checks it and writes the web address"))
+                continue
             if target.startswith("http://"):
                 out.append(problem("insecure-link", page.path, link.line, f"'{target}' uses http",
                                    "Use the https address"))
