@@ -43,8 +43,8 @@ def _mapping_without_repeats(loader, node):
     second, which the checks report at its line."""
     seen = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if isinstance(key, str) and key in seen:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None  # a field name, as written
+        if key is not None and key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the field '{key}' is written twice; keep one of the two lines", key_node.start_mark)
         seen.add(key)

@@ -114,6 +114,7 @@ def check_pages(project: Project) -> list[Problem]:
 def check_macros(project: Project) -> list[Problem]:
     out = []
     for page in project.pages + project.case_studies:
+        lines = None
         for call in page.calls:
             if call.error == "old-delimiters":
                 near = did_you_mean(call.name)
@@ -154,16 +155,16 @@ def check_macros(project: Project) -> list[Problem]:
                                    f"Write one call per {ONE_ID[call.name]}, each on a line of its own: "
                                    + " then ".join(f'{{{{< {call.name}("{a}") >}}}}' for a in call.args)))
             else:
-                out += _misindented(page, call)
+                lines = lines if lines is not None else page.text.splitlines()  # once per page with a call
+                out += _misindented(page, call, lines)
     return out
 
 
-def _misindented(page, call) -> list[Problem]:
+def _misindented(page, call, lines: list[str]) -> list[Problem]:
     """A call indented by other than a multiple of four spaces. Python-Markdown
     nests a block four spaces in (tab_length), under `- ` and `1. ` as under
     `!!!` and `???`: at two spaces the box or list item ends before the call,
-    and its output lands outside it."""
-    lines = page.text.splitlines()
+    and its output lands outside it. `lines`: the page's source lines."""
     text = lines[call.line - 1].expandtabs(4) if 0 < call.line <= len(lines) else ""
     indent = len(text) - len(text.lstrip(" "))
     if not text.lstrip(" ").startswith("{{<") or indent % 4 == 0:
