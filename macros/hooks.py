@@ -399,7 +399,7 @@ def on_post_build(config):
     Also make the search index ready for the law (macros/search.py) and list
     what the service worker stores (macros/offline_reading.py)."""
     try:
-        search.postprocess(Path(config.site_dir), Path(config.config_file_path).parent)
+        search.postprocess(Path(config.site_dir), Path(config.config_file_path).parent, strict=not serve.serving())
     except search.SearchSettingsError as exc:
         raise PluginError(str(exc)) from None
     if os.environ.get("GUIDANCE_SHIM"):

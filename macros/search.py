@@ -30,6 +30,7 @@ Errors: a bad search.yml or an `at` that names no section gives
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from pathlib import Path
@@ -217,15 +218,20 @@ def site_address(location: str) -> str:
     return path + hash_ + fragment
 
 
-def process_index(index: dict, settings: Settings) -> dict:
+def process_index(index: dict, settings: Settings, strict: bool = True) -> dict:
     """The index with plain characters, no furniture, `keys` and `defines`
     fields, and lower weights for the register pages. Raises
-    SearchSettingsError if a definition's `at` is not a section of the index."""
+    SearchSettingsError if a definition's `at` is not a section of the index,
+    unless `strict` is False (under `make serve`, where a page with errors is
+    replaced by the problem list: check_defines has reported the entry from
+    the parse, and the index is written without it)."""
     docs = index.get("docs", [])
     locations = {site_address(doc["location"]): doc for doc in docs}
     defines: dict[str, list[str]] = {}
     for i, definition in enumerate(settings.defines):
         if definition.at not in locations:
+            if not strict:
+                continue
             near = [loc for loc in locations if loc.split("#")[0] == definition.at.split("#")[0]]
             raise SearchSettingsError(
                 f"{SETTINGS_FILE}: search-settings: defines[{i}] ({definition.provision}) points at "
@@ -254,13 +260,56 @@ def process_index(index: dict, settings: Settings) -> dict:
     return {**index, "docs": out}
 
 
-def postprocess(site_dir: Path, root: Path) -> bool:
+def page_of(address: str) -> tuple[str, str]:
+    """('offences.md', 'the-law') for 'offences/#the-law'; ('index.md', '')
+    for '' or '#x' on the home page. The page's Markdown file may also be
+    'x/index.md': callers try both."""
+    path, _, fragment = address.partition("#")
+    path = path.rstrip("/")
+    return (f"{path}.md" if path else "index.md"), fragment
+
+
+def check_defines(root: Path, facts: dict) -> list[tuple[int, str, str]]:
+    """(search.yml line, problem, fix) for each `defines` entry whose `at` is
+    not a heading the parse found ({uri: pipeline.PageFacts}), and for a
+    search.yml that cannot be read. Run with the other checks on the parse,
+    so `make check`, `make build` and `make serve` report it at its line
+    before anything is written (under serve, in the browser)."""
+    try:
+        settings = load_settings(root)
+    except SearchSettingsError as exc:
+        line, _, rest = str(exc).partition(": search-settings: ")
+        problem, _, fix = rest.partition(" Fix: ")
+        return [(int(line.rpartition(":")[2] or 1), problem.rstrip("."), fix.rstrip(".") or "Correct the line")]
+    text = (root / SETTINGS_FILE).read_text(encoding="utf-8-sig") if (root / SETTINGS_FILE).exists() else ""
+    lines = load.yaml_lines(text)
+    out = []
+    for i, definition in enumerate(settings.defines):
+        uri, fragment = page_of(definition.at)
+        page = facts.get(uri) or facts.get(uri.removesuffix(".md") + "/index.md")
+        if page is not None and (not fragment or fragment in page.ids):
+            continue
+        line = lines.get(("defines", i), 1)
+        if page is None:
+            pages = difflib.get_close_matches(uri.removesuffix(".md"), sorted(u.removesuffix(".md") for u in facts), n=1, cutoff=0.7)
+            out.append((line, f"defines[{i}] ({definition.provision}) points at '{definition.at}', but there is no page {uri}",
+                        "Write the page address as in the site, for example offences/#the-law"
+                        + (f"; did you mean {pages[0]}/" if pages else "")))
+            continue
+        near = difflib.get_close_matches(fragment, sorted(page.ids), n=3, cutoff=0.5)
+        out.append((line, f"defines[{i}] ({definition.provision}) points at '{definition.at}', which is not a heading on {uri}",
+                    "Use the id of the heading that defines it" + (f"; did you mean {', '.join(f'{definition.at.partition(chr(35))[0]}#{n}' for n in near)}" if near else "")))
+    return out
+
+
+def postprocess(site_dir: Path, root: Path, strict: bool = True) -> bool:
     """Rewrite site_dir/search/search_index.json in place. Returns False when
-    the build wrote no index (search switched off)."""
+    the build wrote no index (search switched off). `strict`: see
+    process_index."""
     path = site_dir / "search" / "search_index.json"
     if not path.exists():
         return False
     settings = load_settings(root)
-    index = process_index(json.loads(path.read_text(encoding="utf-8")), settings)
+    index = process_index(json.loads(path.read_text(encoding="utf-8")), settings, strict)
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return True

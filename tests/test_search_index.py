@@ -140,3 +140,12 @@ def test_the_manifest_lists_pages_assets_and_search(built_site):
     assert not [f for f in files if f.endswith((".map", ".zip")) or f == "404.html"]
     assert (built_site / "sw.js").is_file()
     assert 'src="assets/javascripts/offline.js"' in (built_site / "index.html").read_text()
+
+
+def test_under_serve_a_definition_that_points_nowhere_is_left_out():
+    """Under `make serve` the pages with errors are replaced by the problem
+    list, so their sections are missing from the index: the index is written
+    without the definition (check_defines reported it from the parse)."""
+    settings = search.Settings.model_validate({"defines": [{"provision": "PHA s.4A", "at": "offences/#nowhere"}]})
+    docs = search.process_index(INDEX, settings, strict=False)["docs"]
+    assert not any("defines" in d for d in docs)

@@ -76,6 +76,7 @@ CODES: dict[str, str] = {
     "link-in-front-matter": "A case study's title, summary or outcome holds a link, which cannot work both on its page and in its box on guidance pages.",
     "unsupported-syntax": "A line uses Markdown syntax the site does not enable (content tabs), which readers would see as text.",
     "wrong-encoding": "A source file is not saved as UTF-8 (often Word's curly quotes saved as Windows-1252).",
+    "search-settings": "search.yml cannot be read, or a `defines` entry points at a page or heading that does not exist.",
     "snippet": "A page or case study has a snippet line (--8<--), which would paste another file in, even inside code.",
 }
 
@@ -92,7 +93,7 @@ def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
 from .case_studies import check_case_studies, check_case_study_use, check_personal_data, check_unfilled_template  # noqa: E402
 from .html_safety import check_html  # noqa: E402
 from .law import check_case_study_offences, check_citations, check_law_data, check_legislation_links, check_table_calls  # noqa: E402
-from .links import check_anchor_record, check_heading_ids, check_links, check_unresolved, published_anchors  # noqa: E402
+from .links import check_anchor_record, check_heading_ids, check_links, check_search_settings, check_unresolved, published_anchors  # noqa: E402
 from .prose import check_abbreviation_file, check_abbreviations, check_sentences, check_unsupported_syntax  # noqa: E402
 from .files import check_stray_files  # noqa: E402
 from .yaml_text import check_yaml_text, relocate  # noqa: E402
@@ -148,6 +149,7 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_case_study_use(project)
     out += check_html(project)
     out += check_links(project, facts)
+    out += check_search_settings(project, facts)
     out += check_heading_ids(facts)
     out += check_unresolved(project)
     out += check_anchor_record(project)

@@ -20,6 +20,16 @@ ASSETS = (".json", ".css", ".js", ".png", ".svg", ".jpg", ".pdf", ".zip")
 LOCAL_PREVIEW = re.compile(r"^https?://(?:127\.0\.0\.1|localhost|0\.0\.0\.0)(?::\d+)?(?P<path>/[^#?]*)?(?:\?[^#]*)?(?P<hash>#.*)?$", re.I)
 
 
+def check_search_settings(project: Project, facts: dict) -> list[Problem]:
+    """`search-settings`: search.yml cannot be read, or one of its `defines`
+    entries points at a page or heading the parse did not find (a heading
+    renamed since, or a typo), at its line in search.yml."""
+    from .. import search
+
+    return [problem("search-settings", search.SETTINGS_FILE, line, message, fix)
+            for line, message, fix in search.check_defines(project.root, facts)]
+
+
 def check_links(project: Project, facts: dict) -> list[Problem]:
     """Every relative link in every parsed page must resolve to a page and,
     if it names one, to an id on that page.

@@ -57,3 +57,42 @@ def test_an_open_page_shows_the_problem_and_recovers_by_itself(browser, tmp_path
         context.close()
     finally:
         server.stop()
+
+
+def test_a_site_with_search_definitions_never_hangs_on_an_error(browser, tmp_path):
+    """Issue 23: with `defines:` in search.yml, a save that breaks a link used
+    to hang every request (the search check found none of its sections once
+    the pages were replaced by the problem list). Now the open tab and a tab
+    opened while the error stands both show the problem, and both come back
+    once it is fixed. search.yml is watched too: a broken entry is shown."""
+    site = assemble(tmp_path / "site")
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text() + "watch:\n  - search.yml\n")
+    settings = site / "search.yml"
+    settings.write_text("defines:\n  - {provision: PHA s.4A, at: history/#the-law}\n")
+    server = Served(site, "/fixture/")
+    try:
+        server.wait_for("files/", lambda html: "What the file must contain" in html, timeout=60)
+        context = new_context(browser, viewport=DESKTOP)
+        page = context.new_page()
+        page.goto(server.base + "files/")
+        page.wait_for_load_state("load")
+        files = site / "docs" / "files.md"
+        good = files.read_text()
+        save(files, good + "\nSee [the missing page](missing.md).\n")
+        wait_for_text(page, "serve-problems")
+        assert "[broken-link]" in page.evaluate("document.querySelector('.serve-problems').textContent")
+        second = context.new_page()
+        second.goto(server.base + "history/", timeout=10_000)
+        assert "[broken-link]" in second.evaluate("document.querySelector('.serve-problems').textContent")
+        save(files, good)
+        wait_for_text(page, "What the file must contain")
+        wait_for_text(second, "serve-problems", present=False)
+        save(settings, "defines:\n  - {provision: PHA s.4A, at: history/#the-laws}\n")
+        wait_for_text(page, "search-settings")
+        assert "search.yml:2" in page.evaluate("document.querySelector('.serve-problems').textContent")
+        save(settings, "defines:\n  - {provision: PHA s.4A, at: history/#the-law}\n")
+        wait_for_text(page, "What the file must contain")
+        context.close()
+    finally:
+        server.stop()
