@@ -36,8 +36,9 @@ $(NODE_STAMP): | package-lock.json
 
 test-tools: $(NODE_STAMP) ## Install the npm test tools (the W3C HTML checker)
 
-serve: $(STAMP) ## Build and serve the site at http://127.0.0.1:8000, rebuilding on save
-	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+PORT ?= 8000
+serve: $(STAMP) ## Build and serve the site at http://127.0.0.1:8000 (PORT=8001 for another), rebuilding on save
+	SITE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/python -m macros.cli serve --port $(PORT)
 
 build: $(STAMP) ## Build the site into site/ (fails on any warning)
 	$(BIN)/mkdocs build --strict --clean

@@ -6,6 +6,7 @@ page is parsed once by the same pipeline the build uses. So a green check
 means a green build.
 
     python -m macros.cli check [--today YYYY-MM-DD] [--root PATH]
+    python -m macros.cli serve [--port 8000]    (`make serve`)
 
 Exit status 1 if there are errors. Warnings (pages overdue for review) are
 listed but do not fail.
@@ -28,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="check the guidance sources")
     check.add_argument("--root", default=".", type=Path)
     check.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
+    serve = sub.add_parser("serve", help="serve the site at http://127.0.0.1:PORT, rebuilding on save")
+    serve.add_argument("--port", type=int, default=8000)
     sub.add_parser("schema", help="write the JSON Schemas to schema/")
     anchors = sub.add_parser("anchors", help="refresh anchors.lock.json, the record of published anchors")
     anchors.add_argument("--root", default=".", type=Path)
@@ -43,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "anchors":
         return write_anchor_record(args.root)
+    if args.command == "serve":
+        return serve_site(args.port)
     started = time.perf_counter()
     problems, project = stage.check_site(args.root, args.today)
     errors = [p for p in problems if p.severity == "error"]
@@ -63,6 +68,32 @@ def main(argv: list[str] | None = None) -> int:
     if errors:
         print("Fix the errors above (each line says how), then run `make check` again.", file=sys.stderr)
     return 1 if errors else 0
+
+
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    """True if something already listens on host:port (another `make serve`)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def serve_site(port: int) -> int:
+    """`make serve`: say in one line, never with a traceback, when the port is
+    taken; otherwise hand over to `mkdocs serve` (this process becomes it)."""
+    import os
+
+    if port_in_use(port):
+        print(f"make serve: port {port} is already in use, probably by another `make serve`. "
+              f"Stop that one (Ctrl+C in its terminal), or run `make serve PORT={port + 1}`.", file=sys.stderr)
+        return 1
+    mkdocs = str(Path(sys.executable).with_name("mkdocs"))
+    os.execv(mkdocs, [mkdocs, "serve", "--dev-addr", f"127.0.0.1:{port}"])
+    return 0  # not reached
 
 
 def write_anchor_record(root: Path) -> int:

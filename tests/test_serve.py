@@ -18,9 +18,30 @@ WATCHED = ["case_studies", "includes", "recommendations.yml", "whats-new.yml", "
 
 
 def test_mkdocs_yml_watches_every_source_of_the_site():
+    """Every folder the build reads, and every data file at the top level
+    (the register, the law data, search.yml, anchors.lock.json and any added
+    later), is watched, so a save to it rebuilds under `make serve`."""
     config = yaml.load((PROJECT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
-    assert set(WATCHED) <= set(config["watch"])
+    data_files = {p.name for p in PROJECT.iterdir() if p.suffix in {".yml", ".json"}} - {"mkdocs.yml", "package.json", "package-lock.json"}
+    assert set(WATCHED) | data_files <= set(config["watch"]), sorted(set(WATCHED) | data_files - set(config["watch"]))
     assert all((PROJECT / path).exists() for path in config["watch"])
+
+
+def test_make_serve_on_a_busy_port_says_so_in_one_line():
+    """Issue 23: `make serve` with its port taken ended in a traceback."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "macros.cli", "serve", "--port", str(port)],
+                                cwd=PROJECT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert f"port {port} is already in use" in result.stderr and f"PORT={port + 1}" in result.stderr
 
 
 def test_error_page_lists_file_line_code_and_fix_and_escapes_them():
