@@ -339,6 +339,8 @@ class Use:
     page: str
     path: str
     line: int
+    anchor: str = ""  # the id of the heading the call sits under ("" before the first heading)
+    section: str = ""  # that heading's text, or the page's title
 
 
 @dataclass

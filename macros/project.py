@@ -169,8 +169,10 @@ class Project:
                             )
                         )
                 elif call.name == "case_study":
+                    heading = section_of(page, call.line)
                     for arg in call.args:
-                        self.uses.append(Use(arg, page.uri, page.path, call.line))
+                        self.uses.append(Use(arg, page.uri, page.path, call.line, heading.anchor if heading else "",
+                                             heading.title if heading else page.title))
         self._by_item = defaultdict(list)
         for ref in self.references:
             self._by_item[ref.item].append(ref)

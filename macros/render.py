@@ -243,9 +243,7 @@ def case_study_page(project: Project, case_id: str) -> str:
 
     _, body, _ = split_front_matter(page.text)
     themes = project.themes
-    uses = project.uses_of(case_id)
     titles = {p.uri: p.title for p in project.pages}
-    used_in = sorted({u.page for u in uses})
     out = [
         _front(f"{meta.id}: {meta.title}", one_line(meta.summary)),
         f"# {meta.id}: {meta.title}\n",
@@ -259,9 +257,26 @@ def case_study_page(project: Project, case_id: str) -> str:
         body.strip() + "\n",
         "## Where this case study is used\n",
     ]
-    out += [f"- [{titles.get(u, u)}]({rel(u, uri)})" for u in used_in] or ["Not yet used in the guidance."]
+    out += uses_list(project, case_id, uri, titles)
     out.append(f"\n[All case studies]({rel(CASE_INDEX_URI, uri)})\n")
     return "\n".join(out)
+
+
+def uses_list(project: Project, case_id: str, uri: str, titles: dict[str, str]) -> list[str]:
+    """The guidance sections that use a case study, as Markdown list lines:
+    each page, then under it each section holding a `case_study()` call for
+    the study, linked to the section's heading. Reads `project.uses_of()`,
+    which only the parsed pages fill in (so the page must be rendered after
+    the parse: macros/stage.py, on_page_markdown)."""
+    by_page: dict[str, list] = defaultdict(list)
+    for use in project.uses_of(case_id):
+        by_page[use.page].append(use)
+    out = []
+    for page_uri, uses in by_page.items():
+        out.append(f"- [{titles.get(page_uri, page_uri)}]({rel(page_uri, uri)})")
+        for anchor, section in dict.fromkeys((u.anchor, u.section) for u in uses):
+            out.append(f"    - [{section}]({rel(page_uri + ('#' + anchor if anchor else ''), uri)})")
+    return out or ["Not yet used in the guidance."]
 
 
 def case_index_page(project: Project) -> str:

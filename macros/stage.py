@@ -48,6 +48,7 @@ class Build:
     attached: bool = False
     handler: logging.Handler | None = None
     fail: bool = True  # False under `make serve`: errors are shown in the browser instead
+    rendered_after: set | None = None  # the sources parsed before the first generated page (None: none yet)
 
 
 CURRENT: Build | None = None
@@ -165,7 +166,11 @@ def on_page_markdown(markdown: str, page) -> str:
     project = build.project
     uri = page.file.src_uri
     source = project.source(uri)
-    if page.file.generated_by and source is None and uri != render.PRINT_URI:
+    # A case study's page is generated too (its body sits inside it): it
+    # lists where the study is used, which only the parsed guidance knows.
+    if page.file.generated_by and uri != render.PRINT_URI and (source is None or not project.is_guidance_page(source)):
+        if build.rendered_after is None:
+            build.rendered_after = set(build.ext.facts)
         _attach(build)
         text = render.reference_pages(project).get(uri)
         if text is not None:
@@ -209,12 +214,34 @@ def on_env(files) -> None:
         logging.getLogger("mkdocs").removeHandler(build.handler)
         build.handler = None
     problems = checks.run_after_parse(build.project, build.ext.facts)
+    problems += parsed_too_late(build)
     if not any(p.severity == "error" for p in problems):
         # The print view repeats the chapters: report a warning there only
         # when no chapter has one (the editor fixes the chapter).
         chapters = [(uri, m) for uri, m in build.warnings if uri != render.PRINT_URI]
         problems += [_warning_problem(build, uri, message) for uri, message in (chapters or build.warnings)]
     report(build, problems)
+
+
+def parsed_too_late(build: Build) -> list[Problem]:
+    """generated-too-early: a guidance page that MkDocs parsed after the
+    first generated page. The generated pages (the register, the item and
+    case-study pages, the coverage matrix) were rendered from the pages
+    parsed before them, so they would not show what this page delivers or
+    uses. MkDocs parses pages in the order of its file list, where the hooks
+    put the generated pages last; only a plugin or hook that adds or moves a
+    page after them (in its own on_files) can cause this."""
+    if build.rendered_after is None:
+        return []
+    late = [p for p in build.project.pages if p.uri in build.ext.facts and p.uri not in build.rendered_after]
+    return [
+        checks.problem("generated-too-early", p.path, 1,
+                       "the page was parsed after the generated pages (register, item and case-study pages), "
+                       "so they would not list the sections it delivers or the case studies it uses",
+                       "Let no plugin or hook move or add a guidance page after macros/hooks.py's on_files "
+                       "(give it a higher event_priority, or add the page as a file in docs/)")
+        for p in late
+    ]
 
 
 LINK_IN_MESSAGE = re.compile(r"'([^']+)'")

@@ -77,6 +77,7 @@ CODES: dict[str, str] = {
     "unsupported-syntax": "A line uses Markdown syntax the site does not enable (content tabs), which readers would see as text.",
     "wrong-encoding": "A source file is not saved as UTF-8 (often Word's curly quotes saved as Windows-1252).",
     "search-settings": "search.yml cannot be read, or a `defines` entry points at a page or heading that does not exist.",
+    "generated-too-early": "A guidance page was parsed after the generated pages that index it (moved there by another plugin or hook), so they would miss what it delivers and uses.",
     "snippet": "A page or case study has a snippet line (--8<--), which would paste another file in, even inside code.",
 }
 
