@@ -63,6 +63,7 @@ CODES: dict[str, str] = {
     "html-not-allowed": "Raw HTML uses a tag that is not on the allow-list.",
     "undefined-abbreviation": "An abbreviation is used but not defined in includes/abbreviations.md.",
     "changelog": "whats-new.yml is not valid or breaks its schema.",
+    "future-date": "A page's last_reviewed or law_as_at is after today, so readers would be told of a review or a statement of the law that has not happened.",
     "review-overdue": "A page is past its review date (a warning: it does not block the build).",
     "sentence-per-line": "A line of prose holds more than one sentence (a warning: it does not block the build).",
     "law-data": "provisions.yml or cases.yml breaks its schema, or a page's default_act is not an Act in provisions.yml.",
@@ -109,6 +110,7 @@ from .register import (  # noqa: E402
     check_pages,
     check_references,
     check_register,
+    check_future_dates,
     check_reviews,
 )
 
@@ -133,6 +135,7 @@ def run_before_parse(project: Project, today: dt.date) -> list[Problem]:
     out += check_yaml_text(project)
     out += check_stray_files(project)
     out += check_reviews(project, today)
+    out += check_future_dates(project, today)
     out += check_law_data(project)
     out += check_case_study_offences(project)
     out += check_redirects(project)

@@ -243,6 +243,25 @@ def check_reviews(project: Project, today: dt.date) -> list[Problem]:
     return out
 
 
+def check_future_dates(project: Project, today: dt.date) -> list[Problem]:
+    """`future-date`: a page's `last_reviewed` or `law_as_at` after today
+    (the build's date; `make check --today` sets it). Readers would be told
+    the page was reviewed, or states the law, on a day that has not come."""
+    out = []
+    for page in project.pages:
+        meta = project.page_meta(page)
+        if meta is None:
+            continue
+        for name in ("last_reviewed", "law_as_at"):
+            value = getattr(meta, name)
+            if value > today:
+                out.append(problem("future-date", page.path, field_line(page, name),
+                                   f"{name} is {value.isoformat()}, a day that has not come yet",
+                                   f"Set {name} to the day it really happened, today or earlier" if name == "last_reviewed"
+                                   else f"Set {name} to the date at which the page states the law, today or earlier"))
+    return out
+
+
 def check_nav(project: Project, omitted: list[str]) -> list[Problem]:
     """Every guidance page is in the navigation (`omitted`: the docs paths of
     pages MkDocs found outside nav and not_in_nav)."""
