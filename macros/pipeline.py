@@ -132,6 +132,7 @@ class PageFacts:
     code_lines: set[int] = field(default_factory=set)  # source lines the parser read as a code block (fences included)
     unresolved: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, text as written): references the parser left as text, links to ""
     unused_footnotes: list[tuple[int, str]] = field(default_factory=list)  # (line, id): footnote definitions nothing refers to
+    opening: list[tuple[str, str, str, int]] = field(default_factory=list)  # the page's first two blocks as parsed: (tag, class, title, list items)
 
 
 NON_WORD = re.compile(r"\W+")
@@ -568,6 +569,7 @@ class FactsTreeprocessor(Treeprocessor):
             if "fnref:" + name not in footnote_ids:
                 facts.unused_footnotes.append((lines.find(f"[^{name}]:", f"footnote:{name}"), name))
         facts.law_findings = list(getattr(self.md, "law_findings", []))
+        facts.opening = [_opening(child) for child in [c for c in root if isinstance(c.tag, str)][:2]]
         # Ids the toc extension made unique by adding _1, _2...: they move
         # when a heading with the same text is added above.
         for heading in facts.headings:
@@ -575,6 +577,14 @@ class FactsTreeprocessor(Treeprocessor):
             if number.isdigit() and base in facts.ids and heading.anchor not in lines.explicit_ids:
                 facts.automatic_ids[heading.anchor] = heading.line
         return None
+
+
+def _opening(element) -> tuple[str, str, str, int]:
+    """(tag, class, title, number of list items) of one top-level block: the
+    heading's text, or an admonition's title."""
+    title = element.find("p[@class='admonition-title']") if element.tag == "div" else None
+    text = "".join(_text(title if title is not None else element)).strip()
+    return element.tag, element.get("class") or "", text, len(element.findall(".//li"))
 
 
 def _align_by_class(element) -> None:

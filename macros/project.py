@@ -47,6 +47,7 @@ class Project:
     abbreviation_errors: list = field(default_factory=list)  # [(line, text)]: lines of includes/abbreviations.md that are not definitions
     facts: dict = field(default_factory=dict)  # uri -> pipeline.PageFacts, once the pages are parsed
     redirects: dict = field(default_factory=dict)  # old docs path -> its target, from mkdocs.yml's redirect_maps (set by stage.py)
+    summary_box: str | None = None  # the title of the box every chapter opens with, from mkdocs.yml extra.summary_box (set by stage.py)
     anchor_record: tuple = (None, {}, None)  # load.load_anchor_record(): published anchors, their lines, an error
     not_utf8: list = field(default_factory=list)  # load.NOT_UTF8: (file, line, byte) of each source that is not UTF-8
     _validated: dict = field(default_factory=dict, repr=False)  # (model, id(page)) -> (page, checked front matter)

@@ -128,6 +128,7 @@ def on_config(config, fail: bool = True) -> Build:
     build = CURRENT = Build(root, TODAY or dt.date.today(), project, fail=fail)
     redirects = config.plugins.get("redirects")
     project.redirects = dict((redirects.config.get("redirect_maps") or {}) if redirects else {})
+    project.summary_box = (config.extra or {}).get("summary_box")
     build.ext = pipeline.GuidanceExtension(expand=lambda name, args, uri: expand(build.project, name, args, uri))
     config.markdown_extensions.append(build.ext)
     config.markdown_extensions.extend(pipeline.extra_extensions())

@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "undefined-abbreviation": "An abbreviation is used but not defined in includes/abbreviations.md.",
     "changelog": "whats-new.yml is not valid or breaks its schema.",
     "future-date": "A page's last_reviewed or law_as_at is after today, so readers would be told of a review or a statement of the law that has not happened.",
+    "page-opening": "A guidance page does not start with its '# Title' line (readers get no page facts), or, except the home page, the title is not followed by the 'What you must do' box of three to six bullets.",
     "review-overdue": "A page is past its review date (a warning: it does not block the build).",
     "sentence-per-line": "A line of prose holds more than one sentence (a warning: it does not block the build).",
     "law-data": "provisions.yml or cases.yml breaks its schema, or a page's default_act is not an Act in provisions.yml.",
@@ -106,6 +107,7 @@ from .register import (  # noqa: E402
     check_expansions,
     check_macros,
     check_nav,
+    check_page_openings,
     check_redirects,
     check_pages,
     check_references,
@@ -164,6 +166,7 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_abbreviations(project)
     out += check_sentences(project)
     out += check_unsupported_syntax(project)
+    out += check_page_openings(project)
     out += check_expansions(project, out)  # last: any call that failed and no check above reported
     return _sorted(relocate(project, out))
 

@@ -111,6 +111,49 @@ def check_pages(project: Project) -> list[Problem]:
     return out
 
 
+HOME = "index.md"
+
+
+def check_page_openings(project: Project) -> list[Problem]:
+    """From the parse: every guidance page opens with its `# Title` (without
+    it, readers get no title and no page facts: law as at, last reviewed,
+    review due, owner, the overdue banner), and, where mkdocs.yml sets
+    `extra: summary_box` (here "What you must do"), every page but the home
+    page follows it with that `!!! abstract` box of three to six points, as
+    CONTRIBUTING requires."""
+    out = []
+    box_title = getattr(project, "summary_box", None)
+    for page in project.pages:
+        facts = page.facts
+        if facts is None:
+            continue
+        opening = facts.opening
+        lines = page.text.splitlines()
+        if not opening or opening[0][0] != "h1":
+            first = next((n for n in range(page.body_start, len(lines) + 1) if lines[n - 1].strip()), page.body_start)
+            out.append(problem("page-opening", page.path, first,
+                               "the page does not start with its '# Title' line, so readers would get no title and no page facts "
+                               "(law as at, last reviewed, review due, owner)",
+                               f"Make the first line after the front matter '# {page.title}'"))
+            continue
+        if page.uri == HOME or not box_title:
+            continue
+        box = opening[1] if len(opening) > 1 else None
+        line = page.body_start
+        title = next((n for n in range(page.body_start, len(lines) + 1) if lines[n - 1].startswith("# ")), None)
+        if title is not None:
+            line = next((n for n in range(title + 1, len(lines) + 1) if lines[n - 1].strip()), title)
+        if box is None or box[0] != "div" or "abstract" not in box[1].split() or box[2] != box_title:
+            out.append(problem("page-opening", page.path, line,
+                               f"the title is not followed by the '{box_title}' box, so readers do not see the page's duties first",
+                               f'Under the title, add !!! abstract "{box_title}" with three to six bullets indented four spaces'))
+        elif not 3 <= box[3] <= 6:
+            out.append(problem("page-opening", page.path, line,
+                               f"the '{box_title}' box has {box[3]} bullet(s); it must have three to six",
+                               "Keep the three to six duties a prosecutor must not miss, each a bullet indented four spaces; move the rest into the page"))
+    return out
+
+
 def check_macros(project: Project) -> list[Problem]:
     out = []
     for page in project.pages + project.case_studies:
