@@ -20,6 +20,7 @@ citations.py feeds it text, and the checks report what it found.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import load
-from .model import Act, Case, Cases, Provisions
+from .model import NOT_IN_FORCE, Act, Case, Cases, Provisions
 
 PROVISIONS = "provisions.yml"
 CASES = "cases.yml"
@@ -92,6 +93,7 @@ class Law:
     provisions: Provisions | None = None
     cases: Cases | None = None
     errors: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, message)
+    period_errors: list[tuple[str, int, str, str]] = field(default_factory=list)  # (file, line, message, fix)
 
     @cached_property
     def acts(self) -> dict[str, Act]:
@@ -269,6 +271,8 @@ def load_law(root: Path) -> Law:
             continue
         try:
             setattr(law, attr, model.model_validate(source.data))
+            if attr == "provisions":
+                law.period_errors += [(name, *rest) for rest in period_problems(law.provisions, source.lines)]
         except ValidationError as exc:
             dates = {tuple(e["loc"])[:-1] for e in exc.errors() if e["type"].startswith(("date_", "datetime_"))}
             for error in exc.errors():
@@ -285,9 +289,119 @@ def load_law(root: Path) -> Law:
     return law
 
 
-def _bad_date_line(text: str) -> int:
-    import datetime as dt
+def _dated(value) -> bool:
+    return isinstance(value, dt.date)
 
+
+def _long(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def check_periods(periods, where: str, path: tuple, lines: dict, starts, start_words: str, start_field: str) -> list[tuple[int, str, str]]:
+    """The rules every list of periods keeps (an offence's maxima, a
+    conviction rule's periods): each period has a start (`committed_from`, or
+    `convicted_from`), ends (if it ends) after it starts, and follows the
+    one before it without a gap or an overlap; only the last is open-ended;
+    the first starts on `starts` (when the offence came into force), and
+    none starts before it. If `starts` is "not in force", the first period
+    may have no start (the day it comes into force is not known yet).
+
+    In: the periods (objects with .start and .end dates, `unverified` or
+    None, via `_bounds`), a description of whose periods they are, their YAML
+    path and the file's line marks. Out: (line, message, fix) for each fault.
+    A value still `unverified` (tolerated until the strict commit) is not
+    compared."""
+    out = []
+    spans = []
+    for index, period in enumerate(periods):
+        start, end, start_key, end_key = _bounds(period)
+        here = path + (index,)
+        if start is None and index == 0 and starts == NOT_IN_FORCE:
+            continue
+        if start is None:
+            out.append((_line(lines, here), f"{where}: period {index + 1} has no {start_key}",
+                        f"Give the first day of the period as '{start_key}: YYYY-MM-DD'"
+                        + (f" (the first period starts on the day {start_words}" + (f": {start_field} {starts.isoformat()})" if _dated(starts) else ")") if index == 0 else
+                           f" (the day period {index} ends, its {end_key})")))
+            continue
+        if _dated(start) and _dated(end) and end <= start:
+            out.append((_line(lines, here + (end_key,)), f"{where}: period {index + 1} ends ({end_key} {end.isoformat()}) on or before the day it starts ({start_key} {start.isoformat()})",
+                        f"Correct one of the two dates: {end_key} is the first day the period no longer covers"))
+            continue
+        if _dated(start) and _dated(starts) and start < starts:
+            out.append((_line(lines, here + (start_key,)), f"{where}: period {index + 1} starts on {start.isoformat()}, before {start_words} ({start_field} {starts.isoformat()})",
+                        f"Start the first period on {starts.isoformat()}, or correct {start_field}"))
+            continue
+        spans.append((index, start, end))
+    if out:
+        return out
+    dated = [s for s in spans if _dated(s[1])]
+    dated.sort(key=lambda s: s[1])
+    if dated and _dated(starts) and dated[0][1] > starts and all(_dated(s[1]) for s in spans):
+        index, start, _ = dated[0]
+        start_key = _bounds(periods[index])[2]
+        out.append((_line(lines, path + (index, start_key)), f"{where}: the first period starts on {start.isoformat()}, but {start_words} on {starts.isoformat()} ({start_field}), so nothing covers the days in between",
+                    f"Start the first period on {starts.isoformat()}, or add a period for the days before {start.isoformat()}"))
+    for (i, a_start, a_end), (j, b_start, _) in zip(dated, dated[1:]):
+        _, _, start_key, end_key = _bounds(periods[i])
+        if a_end is None:
+            out.append((_line(lines, path + (i,)), f"{where}: period {i + 1} has no {end_key}, so it runs on and overlaps period {j + 1} (from {b_start.isoformat()})",
+                        f"End period {i + 1} with '{end_key}: {b_start.isoformat()}' (only the last period is open-ended)"))
+        elif not _dated(a_end):
+            continue
+        elif a_end > b_start:
+            out.append((_line(lines, path + (j, start_key)), f"{where}: periods {i + 1} and {j + 1} overlap: period {i + 1} covers the days before {a_end.isoformat()} (its {end_key}), but period {j + 1} starts on {b_start.isoformat()}",
+                        f"End period {i + 1} ({end_key}) on the day period {j + 1} starts, or correct period {j + 1}'s {start_key}"))
+        elif a_end < b_start:
+            out.append((_line(lines, path + (j, start_key)), f"{where}: there is a gap between periods {i + 1} and {j + 1}: period {i + 1} covers the days before {a_end.isoformat()} (its {end_key}), but period {j + 1} starts only on {b_start.isoformat()}",
+                        f"Start period {j + 1} ({start_key}) on the day period {i + 1} ends, or add a period for the days between"))
+    return out
+
+
+def _bounds(period) -> tuple:
+    """(start, end, name of the start field, name of the end field) of a period."""
+    if hasattr(period, "committed_from"):
+        return period.committed_from, period.committed_before, "committed_from", "committed_before"
+    return period.convicted_from, period.convicted_before, "convicted_from", "convicted_before"
+
+
+# The maxima that each mode of trial needs (and may not have).
+_NEEDS = {
+    "summary only": (("on_summary_conviction",), ("on_indictment",)),
+    "either way": (("on_indictment", "on_summary_conviction"), ()),
+    "indictable only": (("on_indictment",), ("on_summary_conviction",)),
+    "unverified": ((), ()),
+}
+
+
+def period_problems(provisions: Provisions, lines: dict) -> list[tuple[int, str, str]]:
+    """Every fault in the periods of the offences' maxima in provisions.yml:
+    check_periods() for each offence, and each period's maxima fit the mode
+    of trial (an either-way offence has both, a summary-only offence no
+    maximum on indictment, an indictable-only one none on summary
+    conviction). Out: (line, message, fix)."""
+    out = []
+    for act_id, act in provisions.acts.items():
+        for key, provision in act.provisions.items():
+            starts = provision.in_force_from
+            for o_index, offence in enumerate(provision.offences):
+                path = ("acts", act_id, "provisions", key, "offences", o_index, "maxima")
+                where = f"{act.cite_as or act_id} {label(key)}{offence.subsection or ''} ({offence.name})"
+                out += check_periods(offence.maxima, where, path, lines, starts, "the provision came into force", "in_force_from")
+                needs, forbids = _NEEDS[offence.mode_of_trial]
+                for index, period in enumerate(offence.maxima):
+                    for name in needs:
+                        if getattr(period, name) is None:
+                            out.append((_line(lines, path + (index,)), f"{where} is {offence.mode_of_trial}, but period {index + 1} has no {name}",
+                                        f"Add '{name}:' with the maximum read in the provision (write 'unverified' only until it is read)"))
+                    for name in forbids:
+                        if getattr(period, name) is not None:
+                            out.append((_line(lines, path + (index, name)), f"{where} is {offence.mode_of_trial}, so period {index + 1} cannot have {name}",
+                                        f"Remove '{name}', or correct mode_of_trial"))
+    return out
+
+
+def _bad_date_line(text: str) -> int:
     for number, line in enumerate(text.splitlines(), 1):
         for value in re.findall(r"\b\d{4}-\d{1,2}-\d{1,2}\b", line):
             try:

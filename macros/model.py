@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -176,18 +176,31 @@ class CaseStudyMeta(Strict):
 # --------------------------------------------------------------------------
 
 UNVERIFIED = "unverified"
-# A date, or "unverified", which readers see as "check the current position".
+NOT_IN_FORCE = "not in force"
+# A date, or "unverified" (TRANSITIONAL: tolerated only until the strict
+# commit of issue 20; readers see "check the current position").
 DateOrUnverified = dt.date | Literal["unverified"]
+# When a provision came into force: a date, or the words "not in force"
+# (enacted but not commenced; `read_on` is then the day that was checked).
+InForce = dt.date | Literal["not in force", "unverified"]
 SECTION_KEY = r"^(\d+[A-Z]{0,3}|Sch \d+[A-Z]{0,2})$"
+HTTPS = r"^https://\S+$"
+Address = Annotated[str, Field(pattern=HTTPS)]
 
 
 class Maximum(Strict):
-    """The maximum penalty for offences committed within a period."""
+    """The maxima for offences committed within one period.
 
-    maximum: str = Field(min_length=3, description="For example \"10 years' imprisonment\", or \"unverified\".")
-    committed_from: DateOrUnverified | None = Field(default=None, description="For offences committed on or after this date (or unverified).")
-    committed_before: DateOrUnverified | None = Field(default=None, description="For offences committed before this date (or unverified).")
-    changed_by: str | None = Field(default=None, description="The provision that set this maximum, for example 'Policing and Crime Act 2017 s.175'.")
+    The periods of one offence are contiguous: each starts (`committed_from`)
+    on the day the one before it ends (`committed_before`), the first starts
+    on the day the offence came into force, and only the last may be open-
+    ended. macros/law.period_problems() enforces this (code `law-period`)."""
+
+    committed_from: DateOrUnverified | None = Field(default=None, description="REQUIRED: for offences committed on or after this date (the first period starts when the offence came into force).")
+    committed_before: DateOrUnverified | None = Field(default=None, description="For offences committed before this date; leave it out on the last (open-ended) period.")
+    on_indictment: str | None = Field(default=None, min_length=3, description="For example \"10 years' imprisonment, a fine, or both\"; required unless the offence is summary only.")
+    on_summary_conviction: str | None = Field(default=None, min_length=3, description="For example \"12 months' imprisonment, a fine, or both\"; required unless the offence is indictable only.")
+    changed_by: str | None = Field(default=None, description="The provision that set this period's maxima, for example 'Policing and Crime Act 2017, s.175'.")
 
 
 class Offence(Strict):
@@ -195,18 +208,29 @@ class Offence(Strict):
     name: str = Field(min_length=3, description="The offence in plain words, for example 'Stalking involving fear of violence'.")
     tables: list[str] = Field(default_factory=list, description="The generated tables that list it, for example [harassment].")
     mode_of_trial: Literal["summary only", "either way", "indictable only", "unverified"]
-    maxima: list[Maximum] = Field(min_length=1, description="One entry, or one per period where the maximum changed.")
+    maxima: list[Maximum] = Field(min_length=1, description="One entry per period in which the maxima differ, oldest first.")
     elements: str | None = Field(default=None, description="What must be proved, in our words (shown in the table).")
     alternative_verdicts: str | None = Field(default=None, description="For example 'PHA s.2 (s.4(5))'.")
 
 
 class Provision(Strict):
-    heading: str | None = Field(default=None, description="The section's heading, where it has been checked.")
-    in_force_from: DateOrUnverified = Field(description="YYYY-MM-DD, or unverified.")
-    in_force_to: DateOrUnverified | None = Field(default=None, description="YYYY-MM-DD if repealed, or unverified.")
+    heading: str | None = Field(default=None, description="The section's heading as on legislation.gov.uk.")
+    in_force_from: InForce = Field(description="YYYY-MM-DD, or the words: not in force.")
+    in_force_to: DateOrUnverified | None = Field(default=None, description="YYYY-MM-DD if repealed or ceased to apply from that day.")
+    commenced_by: str | None = Field(default=None, description="The commencement instrument or section, for example 'SI 2012/2075, art. 4'.")
+    where: str | None = Field(default=None, description="For a provision in force in some areas only: where.")
+    source: Address | list[Address] | None = Field(default=None, description="The https address (or a list of them) where the dates, mode of trial and maxima were read.")
+    read_on: dt.date | None = Field(default=None, description="The day they were read (for 'not in force', the day the position was checked).")
     url: str | None = Field(default=None, pattern=r"^https://", description="Only where the address is not the Act's address plus /section/N.")
     offences: list[Offence] = Field(default_factory=list, description="The offences it creates, if any.")
-    note: str | None = Field(default=None, description="What a reader must check, in our words.")
+    note: str | None = Field(default=None, description="Anything else a reader needs, in our words.")
+
+    @property
+    def sources(self) -> list[str]:
+        """`source` as a list (empty if none is recorded)."""
+        if self.source is None:
+            return []
+        return [self.source] if isinstance(self.source, str) else list(self.source)
 
 
 class Act(Strict):
@@ -252,6 +276,8 @@ class Case(Strict):
     decided: str = Field(min_length=20, description="What it decided, in our words, from the judgment.")
     checked: bool = Field(default=False, description="True only once 'decided' has been read against the judgment itself.")
     judgment: str | None = Field(default=None, pattern=r"^https://", description="A public copy of the judgment (BAILII or the National Archives).")
+    source: Address | list[Address] | None = Field(default=None, description="The https address(es) of the judgment or report read.")
+    read_on: dt.date | None = Field(default=None, description="The day the judgment or the report was read.")
 
 
 class Cases(Strict):

@@ -402,20 +402,73 @@ def long_date(value) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def _period(maximum) -> str:
-    """'for offences committed on or after ...' for one maximum, or ''."""
+def _period(maximum, first: bool, only: bool) -> str:
+    """'For offences committed on or after ...' for one period of maxima
+    ('' for the only period of an offence, which covers every offence since
+    it came into force). `first`: the period that starts when the offence
+    came into force, so "before" its end says it all."""
     from .model import UNVERIFIED
 
-    if maximum.committed_from == UNVERIFIED:
+    start, end = maximum.committed_from, maximum.committed_before
+    if only and end is None:
+        return ""
+    if start == UNVERIFIED and not first:
         what = f"the day {maximum.changed_by} came into force" if maximum.changed_by else "the day of the change"
-        return f"for offences committed on or after {what} ({CHECK} for that date)"
-    if maximum.committed_from:
-        return f"for offences committed on or after {long_date(maximum.committed_from)}"
-    if maximum.committed_before == UNVERIFIED:
-        return "for offences committed before that day"
-    if maximum.committed_before:
-        return f"for offences committed before {long_date(maximum.committed_before)}"
-    return ""
+        return f"For offences committed on or after {what} ({CHECK} for that date)"
+    if end == UNVERIFIED:
+        return "For offences committed before that day"
+    if end is None:
+        return f"For offences committed on or after {long_date(start)}" if start not in (None, UNVERIFIED) else ""
+    if first or start in (None, UNVERIFIED):
+        return f"For offences committed before {long_date(end)}"
+    return f"For offences committed on or after {long_date(start)} and before {long_date(end)}"
+
+
+def maxima_text(offence) -> str:
+    """The mode of trial and the maxima of one offence, newest period first,
+    as sentences: "Either way. For offences committed on or after 3 April
+    2017: on indictment, 10 years' imprisonment; on summary conviction, ...".
+    A value still `unverified` reads "check the current position"."""
+    from .model import UNVERIFIED
+
+    def value(text):
+        return CHECK if text == UNVERIFIED else text
+
+    out = [] if offence.mode_of_trial == UNVERIFIED else [offence.mode_of_trial[0].upper() + offence.mode_of_trial[1:] + "."]
+    periods = list(enumerate(offence.maxima))
+    for index, period in reversed(periods):
+        if offence.mode_of_trial in ("summary only", "indictable only"):
+            parts = [value(period.on_summary_conviction or period.on_indictment or UNVERIFIED)]
+        else:
+            parts = [f"on {how}, {value(getattr(period, field))}" for how, field in
+                     (("indictment", "on_indictment"), ("summary conviction", "on_summary_conviction")) if getattr(period, field)]
+        if all(part.endswith(CHECK) for part in parts):
+            parts = [CHECK]
+        text = "; ".join(parts)
+        when = _period(period, index == 0, len(periods) == 1)
+        sentence = f"{when}: {text}" if when else text[0].upper() + text[1:]
+        out.append(sentence.rstrip(".") + ".")
+    return " ".join(out)
+
+
+def in_force_text(provision) -> str:
+    """When a provision came into force, for the tables: "From 25 November
+    2012", "Not in force (checked 7 December 2026)", or "In force: check the
+    current position" (TRANSITIONAL, for a value still unverified)."""
+    from .model import NOT_IN_FORCE, UNVERIFIED
+
+    start = provision.in_force_from
+    if start == UNVERIFIED:
+        text = f"In force: {CHECK}"
+    elif start == NOT_IN_FORCE:
+        text = f"Not in force (checked {long_date(provision.read_on)})" if provision.read_on else "Not in force"
+    else:
+        text = f"From {long_date(start)}"
+    if provision.in_force_to:
+        text += f"; until {long_date(provision.in_force_to)}" if provision.in_force_to != UNVERIFIED else f"; until a date ({CHECK})"
+    if provision.where:
+        text += f" ({provision.where})"
+    return text
 
 
 def offence_rows(project: Project, table: str) -> list:
@@ -438,21 +491,14 @@ def _offence_cells(act, key, provision, offence) -> list[str]:
     """Offence (linked), what must be proved, mode and maxima, alternative
     verdicts, in force."""
     from .law import label
-    from .model import UNVERIFIED
 
     cite = f"{act.cite_as or act.title + ','} {label(key)}{offence.subsection or ''}"
-    parts = [] if offence.mode_of_trial == UNVERIFIED else [offence.mode_of_trial]
-    parts += [" ".join(p for p in (m.maximum, _period(m)) if p) for m in offence.maxima if m.maximum != UNVERIFIED]
-    if len(parts) < 1 + len(offence.maxima):
-        parts.append(CHECK)
-    text = "; ".join(parts)
-    start = provision.in_force_from
     return [
         f"{offence.name}, [{cite}]({act.address(key)})",
         offence.elements or "See the provision",
-        text[0].upper() + text[1:],
+        maxima_text(offence),
         offence.alternative_verdicts or "None",
-        f"From {long_date(start)}" if start != UNVERIFIED else f"In force: {CHECK}",
+        in_force_text(provision),
     ]
 
 
@@ -497,10 +543,18 @@ def law_page(project: Project) -> str:
     dates that have been checked and, where one has not, "check the current
     position"."""
     from .law import label
-    from .model import UNVERIFIED
+    from .model import NOT_IN_FORCE, UNVERIFIED
 
     def when(value) -> str:
         return CHECK[0].upper() + CHECK[1:] if value == UNVERIFIED else long_date(value)
+
+    def in_force(provision) -> str:
+        if provision.in_force_from == NOT_IN_FORCE:
+            return in_force_text(provision)
+        start = when(provision.in_force_from)
+        if provision.in_force_to:
+            start += f"; until {when(provision.in_force_to)}"
+        return start
 
     out = [
         _front("Provisions and cases", "Every Act, section and case this guidance relies on, with a link to its text."),
@@ -520,9 +574,7 @@ def law_page(project: Project) -> str:
             out.append(f"[The text of the {'Act' if act.legislation else 'document'}]({home})\n")
         out += ["| Provision | Heading | In force | Notes |", "|---|---|---|---|"]
         for key, provision in act.provisions.items():
-            start = when(provision.in_force_from)
-            if provision.in_force_to:
-                start += f"; until {when(provision.in_force_to)}"
+            start = in_force(provision)
             notes = provision.note or ""
             if provision.offences:
                 offences = "; ".join(o.name for o in provision.offences)

@@ -60,9 +60,10 @@ def test_offence_table_states_each_maximum_by_period(tmp_path):
     table = render.offence_table(project, "harassment")
     row = next(line for line in table.splitlines() if "s.4A" in line)
     assert "[PHA s.4A](https://www.legislation.gov.uk/ukpga/1997/40/section/4A)" in row
-    assert ("10 years' imprisonment on indictment for offences committed on or after the day the "
-            "Policing and Crime Act 2017, s.175 came into force (check the current position for that date); "
-            "5 years' imprisonment on indictment for offences committed before that day") in row
+    assert ("| Either way. "
+            "For offences committed on or after 2 May 2022: on indictment, 10 years' imprisonment; on summary conviction, 12 months' imprisonment. "
+            "For offences committed on or after 3 April 2017 and before 2 May 2022: on indictment, 10 years' imprisonment; on summary conviction, 6 months' imprisonment. "
+            "For offences committed before 3 April 2017: on indictment, 5 years' imprisonment; on summary conviction, 6 months' imprisonment. |") in row
     assert row.endswith("| From 25 November 2012 |")
 
 
@@ -87,3 +88,79 @@ def test_the_provisions_and_cases_page_says_what_is_unchecked(tmp_path):
     assert "| [s.2](https://www.legislation.gov.uk/ukpga/1997/40/section/2) |  | Check the current position |  |" in page
     assert "| [s.4A](https://www.legislation.gov.uk/ukpga/1997/40/section/4A) |  | 25 November 2012 | Creates an offence" in page
     assert "[Read the judgment](https://www.bailii.org/ew/cases/EWCA/Crim/2000/93.html)" in page
+
+
+def _periods_of(yaml_text):
+    """period_problems() over a one-offence provisions.yml given as text."""
+    import yaml
+
+    from macros.law import period_problems
+    from macros.load import SafeLoader, yaml_lines
+    from macros.model import Provisions
+
+    return period_problems(Provisions.model_validate(yaml.load(yaml_text, Loader=SafeLoader)), yaml_lines(yaml_text))
+
+
+OFFENCE = """acts:
+  PHA:
+    title: Protection from Harassment Act 1997
+    legislation: ukpga/1997/40
+    provisions:
+      '4A':
+        in_force_from: {start}
+        offences:
+        - name: Stalking
+          mode_of_trial: {mode}
+          maxima:
+{maxima}"""
+
+
+def test_an_open_ended_period_before_another_overlaps_it():
+    found = _periods_of(OFFENCE.format(start="2012-11-25", mode="either way", maxima=(
+        "          - {committed_from: 2012-11-25, on_indictment: 5 years, on_summary_conviction: 6 months}\n"
+        "          - {committed_from: 2017-04-03, on_indictment: 10 years, on_summary_conviction: 6 months}\n")))
+    assert [(line, message.split(": ", 1)[1]) for line, message, _ in found] == [
+        (12, "period 1 has no committed_before, so it runs on and overlaps period 2 (from 2017-04-03)")]
+
+
+def test_a_first_period_that_starts_late_leaves_a_gap():
+    found = _periods_of(OFFENCE.format(start="2012-11-25", mode="either way", maxima=(
+        "          - {committed_from: 2013-01-01, on_indictment: 5 years, on_summary_conviction: 6 months}\n")))
+    assert len(found) == 1 and "nothing covers the days in between" in found[0][1] and found[0][0] == 12
+
+
+def test_the_maxima_fit_the_mode_of_trial():
+    found = _periods_of(OFFENCE.format(start="2012-11-25", mode="summary only", maxima=(
+        "          - {committed_from: 2012-11-25, on_indictment: 5 years, on_summary_conviction: 6 months}\n")))
+    assert [m.split(", so ")[1] for _, m, _ in found] == ["period 1 cannot have on_indictment"]
+    found = _periods_of(OFFENCE.format(start="2012-11-25", mode="indictable only", maxima=(
+        "          - {committed_from: 2012-11-25}\n")))
+    assert [m.split(" but ")[1] for _, m, _ in found] == ["period 1 has no on_indictment"]
+
+
+def test_a_provision_not_in_force_may_leave_the_first_start_open():
+    text = OFFENCE.format(start="not in force", mode="either way", maxima=(
+        "          - {on_indictment: 5 years, on_summary_conviction: 12 months}\n"))
+    assert _periods_of(text) == []
+    import yaml
+
+    from macros.load import SafeLoader
+    from macros.model import Provisions
+
+    provision = Provisions.model_validate(yaml.load(text.replace("not in force", "not in force\n        read_on: 2026-12-07"), Loader=SafeLoader)).acts["PHA"].provisions["4A"]
+    assert render.in_force_text(provision) == "Not in force (checked 7 December 2026)"
+    assert render.maxima_text(provision.offences[0]) == "Either way. On indictment, 5 years; on summary conviction, 12 months."
+
+
+def test_a_source_must_be_an_https_address():
+    import yaml
+    from pydantic import ValidationError
+
+    from macros.load import SafeLoader
+    from macros.model import Provisions
+
+    text = OFFENCE.format(start="2012-11-25", mode="either way", maxima="          - {committed_from: 2012-11-25, on_indictment: 5 years, on_summary_conviction: 6 months}\n")
+    good = text.replace("        offences:", "        source: [https://www.legislation.gov.uk/ukpga/1997/40/section/4A]\n        read_on: 2026-12-07\n        offences:")
+    assert Provisions.model_validate(yaml.load(good, Loader=SafeLoader)).acts["PHA"].provisions["4A"].sources
+    with pytest.raises(ValidationError):
+        Provisions.model_validate(yaml.load(good.replace("https://", "http://"), Loader=SafeLoader))

@@ -28,6 +28,7 @@ def check_law_data(project: Project) -> list[Problem]:
         problem("law-data", name, line, message, "Correct the entry; schema/provisions.schema.json and schema/cases.schema.json list the fields")
         for name, line, message in law.errors
     ]
+    out += [problem("law-period", name, line, message, fix) for name, line, message, fix in law.period_errors]
     for page in project.pages + project.case_studies:
         act = page.meta.get("default_act") if isinstance(page.meta, dict) else None
         if act is not None and act not in law.acts:
