@@ -177,6 +177,38 @@ def parse_page(text: str, rel: str, uri: str) -> SourcePage:
     return SourcePage(rel, uri, text, meta, start, meta_error=errors, front=front)
 
 
+# What YAML's own messages mean for an editor, and the fix, most specific
+# first: (words in YAML's message, what is wrong, how to fix it).
+YAML_WORDS = [
+    ("written twice", "", "Delete one of the two lines, keeping the value you mean"),
+    ("mapping values are not allowed", "a colon followed by a space inside a value starts a new field",
+     'Put the whole value in double quotes, for example title: "R2: restraining orders"'),
+    ("cannot start any token", "a line is indented with a tab, or starts with a character YAML reserves (@ or `)",
+     "Indent with spaces, never tabs; put a value that starts with @ or ` in double quotes"),
+    ("did not find expected key", "a line is indented more or less than the lines beside it, or a quote is not closed",
+     "Line the field up with the fields above it (two spaces a level) and close every quote"),
+    ("did not find expected '-' indicator", "a list item is not lined up with the items above it",
+     "Start each item of the list with '- ' at the same indent as the items above it"),
+    ("did not find expected ',' or ']'", "a list written in [ ] is not closed, or holds a value with a comma or colon",
+     "Close the list with ], and put any value with a comma or colon in double quotes"),
+    ("could not find expected ':'", "a line is not a field (no 'name: value'), or a quote is not closed",
+     "Write the line as name: value, and close every quote"),
+    ("found unexpected end of stream", "a quote or bracket is opened and never closed",
+     "Close the quote or bracket on the line where it starts"),
+    ("while scanning a quoted scalar", "a quote is opened and never closed",
+     "Close the quote on the line where it starts"),
+]
+
+
+def yaml_words(message: str) -> tuple[str, str]:
+    """(what is wrong, the fix) in an editor's words for one of YAML's own
+    messages; what is wrong is "" where YAML's message already says it."""
+    for words, wrong, fix in YAML_WORDS:
+        if words in message:
+            return wrong, fix
+    return "", "Check the indentation (spaces, two a level) and put any value with a colon, # or quote in double quotes"
+
+
 ANCHOR_RECORD = "anchors.lock.json"
 
 

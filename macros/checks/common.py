@@ -45,10 +45,20 @@ def bad_date(error: dict) -> str | None:
     return f"'{error.get('input')}' is not a valid date ({reason})"
 
 
+def _front_matter_fix(message: str) -> str:
+    """Plain words for a front matter YAML cannot read (load.yaml_words)."""
+    from ..load import yaml_words
+
+    if "not valid YAML" not in message:
+        return "Fix the front matter between the two '---' lines"
+    wrong, fix = yaml_words(message)
+    return (f"In the front matter between the two '---' lines, {wrong}: " if wrong else "In the front matter between the two '---' lines: ") + fix[0].lower() + fix[1:]
+
+
 def schema_problems(page: SourcePage, model, what: str) -> list[Problem]:
     out = [
         problem("front-matter", page.path, field_line(page, name) if name else 1, message,
-                "Fix the front matter between the two '---' lines")
+                _front_matter_fix(message))
         for name, message in page.meta_error
     ]
     if page.meta_error:

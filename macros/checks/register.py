@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from ..model import Changelog, PageMeta, Problem
 from ..pipeline import INLINE, KNOWN_MACROS, did_you_mean, right_form, DELIMITER_ERRORS
+from ..load import yaml_words
 from ..project import Project
 from .. import render
 from ..render import GLOSSARY_URI, LAW_URI, PRINT_URI, WHATS_NEW_URI
@@ -27,8 +28,9 @@ def check_register(project: Project) -> list[Problem]:
     source = project.register_source
     if source.error:
         line, message = source.error
-        return [problem("register-yaml", source.path, line, f"the register cannot be read: {message}",
-                        "Check the indentation and quoting on that line")]
+        wrong, fix = yaml_words(message)
+        return [problem("register-yaml", source.path, line,
+                        f"the register cannot be read: {message}" + (f" ({wrong})" if wrong else ""), fix)]
     out = []
     for error in project.register_errors:
         loc = tuple(error["loc"])
@@ -63,8 +65,9 @@ def check_changelog(project: Project) -> list[Problem]:
         return []
     if source.error:
         line, message = source.error
-        return [problem("changelog", source.path, line, f"whats-new.yml cannot be read: {message}",
-                        "Check the indentation and quoting on that line")]
+        wrong, fix = yaml_words(message)
+        return [problem("changelog", source.path, line,
+                        f"whats-new.yml cannot be read: {message}" + (f" ({wrong})" if wrong else ""), fix)]
     try:
         Changelog.model_validate(source.data)
     except ValidationError as exc:
