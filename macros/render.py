@@ -89,8 +89,10 @@ def addresses_line(project: Project, ids: list[str], page_uri: str) -> str:
 
 
 def case_study_box(project: Project, case_id: str, page_uri: str) -> str:
-    """A summary box (an admonition, so Markdown) linking to the full case study.
-    The Markdown pipeline marks it data-search-exclude."""
+    """A summary box linking to the full case study: a collapsible admonition
+    (`???`, a <details> element), closed, so that it does not interrupt the
+    legal text around it; its title names the study. Print opens it
+    (guidance.css). The Markdown pipeline marks it data-search-exclude."""
     page, meta = project.case_study_ids[case_id]
     illustrates = ", ".join(f"[{i}]({rel(item_uri(i), page_uri)})" for i in meta.illustrates)
     body = [
@@ -100,7 +102,7 @@ def case_study_box(project: Project, case_id: str, page_uri: str) -> str:
         f"[Read case study {meta.id} in full]({rel(case_uri(meta.id), page_uri)})",
     ]
     title = one_line(f"Case study {meta.id}: {meta.title}")
-    return f'!!! example case-study-box "{title}"\n\n' + "\n\n".join("    " + b for b in body) + "\n"
+    return f'??? example case-study-box "{title}"\n\n' + "\n\n".join("    " + b for b in body) + "\n"
 
 
 # ---------------------------------------------------------------------------

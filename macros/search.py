@@ -19,8 +19,13 @@ it after the build (called from macros/hooks.py, on_post_build):
 - A hidden `defines` field, weighted far above titles, holds the citation
   tokens of the provisions a section defines (search.yml), so a citation
   query lists the defining page first.
-- The register, the coverage matrix and the item pages are weighted below
-  the chapters.
+- The register, the coverage matrix, the item pages and the case-study
+  pages are weighted below the chapters, so a question about the law lists
+  the guidance first. A hidden `item` field, weighted as `defines` is,
+  holds the id an item or case-study page is about ("r3", "cs07"), so a
+  query that names one (R3, F1, CS-07) still lists its page first. The
+  browser turns "CS-07" into the one token "cs07" (search.js), and a
+  section that mentions a case study by id gets the token in `keys`.
 
 The fields and their weights are set in mkdocs.yml (plugins: search: fields).
 Inputs: the index as a dict and the checked settings. Output: a new dict.
@@ -43,8 +48,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, fie
 from . import load
 
 SETTINGS_FILE = "search.yml"
-LOW_BOOST = 0.1  # register, coverage matrix and item pages
-LOW_PAGES = ("recommendations/",)
+LOW_BOOST = 0.1  # register, coverage matrix, item pages, case-study pages
+LOW_PAGES = ("recommendations/", "case-studies/")
+# The page an item or case study has to itself ("recommendations/r3/",
+# "case-studies/cs-07/"), and a case study's id in the text ("CS-07").
+_ITEM_PAGE = re.compile(r"^(?:recommendations/(?P<item>[a-z]\d+)|case-studies/cs-(?P<case>\d+))/$")
+_CASE_ID = re.compile(r"\bCS-(\d+)\b")
 
 # One table for the index and the query (kept in step with search.js).
 _CHARACTERS = {
@@ -250,8 +259,13 @@ def process_index(index: dict, settings: Settings, strict: bool = True) -> dict:
         for group, patterns in groups:
             if any(word in lower and p.search(lower) for word, p in patterns):
                 keys += [m for m in group]
+        if "CS-" in plain:
+            keys += ["cs" + n for n in _CASE_ID.findall(plain)]
         if keys:
             doc["keys"] = " ".join(dict.fromkeys(keys))
+        item = _ITEM_PAGE.match(site_address(doc["location"]))
+        if item:
+            doc["item"] = item.group("item") or "cs" + item.group("case")
         if site_address(doc["location"]) in defines:
             doc["defines"] = " ".join(defines[site_address(doc["location"])])
         if doc["location"].startswith(LOW_PAGES):

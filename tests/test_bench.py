@@ -35,7 +35,7 @@ def test_the_plain_build_renders_what_readers_get(plain):
     charging = (plain / "docs" / "charging.md").read_text()
     assert "{{<" not in "".join(p.read_text() for p in (plain / "docs").rglob("*.md"))
     # The case-study summary box, as the full build renders it from case_study("CS-01").
-    assert '!!! example case-study-box "Case study CS-01: Separate reports drawn together into a stalking charge"' in charging
+    assert '??? example case-study-box "Case study CS-01: Separate reports drawn together into a stalking charge"' in charging
     assert (plain / "docs" / "recommendations" / "index.md").exists()  # a generated page, written out
     assert (plain / "docs" / "case-studies" / "cs-01.md").exists()
 
@@ -50,4 +50,4 @@ def test_a_call_that_cannot_be_written_out_stops_the_benchmark():
     with pytest.raises(ValueError, match="does not exist"):
         bench._macros_written_out(loaded, "charging.md", '  {{< case_study("CS-99") >}}\n', expand)
     assert bench._macros_written_out(loaded, "charging.md", 'text\n  {{< case_study("CS-01") >}}\nmore', expand).startswith(
-        'text\n  !!! example case-study-box "Case study CS-01:')
+        'text\n  ??? example case-study-box "Case study CS-01:')

@@ -161,9 +161,9 @@ def test_macros_behave_like_markdown(tmp_path):
     assert '{{< addresses("R9@000000") >}}' in code
     assert '{{< case_study("CS-98") >}}' in code
     details = tree.xpath("//article//details[summary[normalize-space()='How this was handled']]")[0]
-    assert details.xpath(".//div[contains(@class, 'case-study-box')]"), "the case study is inside the collapsible"
+    assert details.xpath(".//details[contains(@class, 'case-study-box')]"), "the case study is inside the collapsible"
     assert "CS-01" in details.text_content()
-    nested = tree.xpath("//article//div[contains(@class, 'note')]//li//div[contains(@class, 'case-study-box')]")
+    nested = tree.xpath("//article//div[contains(@class, 'note')]//li//details[contains(@class, 'case-study-box')]")
     assert nested and "CS-02" in nested[0].text_content()
     assert nested[0].get("data-search-exclude") is not None
     after = tree.xpath("//article/p[normalize-space()='After the boxes.']")
@@ -208,7 +208,7 @@ def test_a_case_study_in_a_tight_list_item_stays_in_the_item(tmp_path):
         assert len(lists) == 1
         items = lists[0].xpath("./li")
         assert [li.text.strip() for li in items] == [first, last], "one list, not split"
-        box = items[0].xpath(".//div[contains(@class, 'case-study-box')]")
+        box = items[0].xpath(".//details[contains(@class, 'case-study-box')]")
         assert box and study in box[0].text_content()
         assert len(box[0].xpath("./p")) >= 3, "the case study keeps its paragraphs"
 

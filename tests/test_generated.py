@@ -293,3 +293,25 @@ def test_the_law_page_lists_every_provision_and_case(built_site):
     for case in cases["cases"]:
         assert case["name"] in text, case["name"]
     assert provisions and all(a.title in text for a in acts)
+
+
+# ---- Quiet traceability, in the built HTML (the browser tests show it) ------
+
+
+def test_guidance_pages_keep_every_link_but_quietly(built_site):
+    """Each section's line of items is still under its heading (the item
+    pages link to it); the page facts hold the control that shows them; the
+    case-study boxes are closed <details>, titled with the study."""
+    delivered = calls_by_section(PROJ, "addresses")
+    for page in PROJ.pages:
+        tree = built(built_site, page.uri)
+        url = exports._url(page.uri)
+        lines = tree.xpath('//article//p[contains(@class, "addresses")]')
+        sections = {(url, p.getprevious().get("id")) for p in lines}
+        assert sections == {s for item in delivered.values() for s in item if s[0] == url}, page.uri
+        if lines:
+            toggles = tree.xpath('//dl[@class="page-facts"]//label[@class="trace-toggle"]/input[@type="checkbox"]')
+            assert len(toggles) == 1, page.uri
+        for box in tree.xpath('//article//*[contains(concat(" ", @class, " "), " case-study-box ")]'):
+            assert box.tag == "details" and box.get("open") is None, page.uri
+            assert box.xpath("./summary")[0].text_content().startswith("Case study CS-"), page.uri

@@ -56,6 +56,30 @@ def test_process_index():
     assert "boost" not in docs["offences/"]
 
 
+def test_item_and_case_study_pages_rank_low_but_answer_their_own_id():
+    """Issue 24: the register and case-study pages sit below the guidance,
+    and an `item` field (weighted as `defines`) holds the id each is about,
+    so "R3" or "CS-07" still finds its page first; a section that names a
+    case study gets its token in `keys`."""
+    index = {"config": {}, "docs": [
+        {"location": "recommendations/r3/", "title": "R3: Pleas", "text": "<p>Pleas.</p>"},
+        {"location": "recommendations/r3/#what-was-committed", "title": "What was committed", "text": "<p>R3.1</p>"},
+        {"location": "case-studies/cs-07/", "title": "CS-07: Order on acquittal", "text": "<p>An order.</p>"},
+        {"location": "case-studies/cs-07.html", "title": "CS-07 (offline copy)", "text": ""},
+        {"location": "case-studies/", "title": "Case studies", "text": "<p>CS-07 and CS-12.</p>"},
+        {"location": "protective-orders/#on-acquittal", "title": "On acquittal", "text": "<p>See CS-07.</p>"},
+    ]}
+    docs = {d["location"]: d for d in search.process_index(index, search.Settings())["docs"]}
+    assert docs["recommendations/r3/"]["item"] == "r3"
+    assert docs["case-studies/cs-07/"]["item"] == "cs07"
+    assert docs["case-studies/cs-07.html"]["item"] == "cs07"
+    assert "item" not in docs["recommendations/r3/#what-was-committed"] and "item" not in docs["case-studies/"]
+    assert all(docs[loc]["boost"] == search.LOW_BOOST for loc in docs if loc.startswith(("recommendations/", "case-studies/")))
+    assert "boost" not in docs["protective-orders/#on-acquittal"]
+    assert docs["protective-orders/#on-acquittal"]["keys"] == "cs07"
+    assert docs["case-studies/"]["keys"] == "cs07 cs12"
+
+
 def test_definitions_work_in_the_offline_copy_too():
     """The offline copy's addresses end in .html (use_directory_urls: false)."""
     offline = {"config": {}, "docs": [dict(d, location=d["location"].replace("offences/", "offences.html")) for d in INDEX["docs"]]}

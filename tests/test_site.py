@@ -125,7 +125,7 @@ def test_every_case_study_is_used_and_rendered(built_site):
             assert f">{heading}<" in text, (study["id"], heading)
         assert study["used_on"], study["id"]
         for used in study["used_on"]:
-            boxes = parse(built_site / used / "index.html").xpath('//div[contains(@class, "case-study-box")]//a/@href')
+            boxes = parse(built_site / used / "index.html").xpath('//details[contains(@class, "case-study-box")]//a/@href')
             assert any(h.rstrip("/").endswith(study["id"].lower()) for h in boxes), (study["id"], used)
 
 

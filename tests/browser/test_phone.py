@@ -269,14 +269,3 @@ def test_must_do_box_and_tables_use_the_body_type_size_on_desktop(shared, site_u
     assert must_do == body and cell == body, (body, must_do, cell)
     assert float(tag[:-2]) < float(body[:-2])
 
-
-def test_traceability_tag_links_to_its_item(shared, site_url):
-    page = shared(PHONE)
-    goto(page, site_url + "pleas/")
-    tag = page.locator("article .addresses a", has_text="R3").first
-    assert tag.get_attribute("title").startswith("R3: ")
-    box = tag.bounding_box()
-    assert box["width"] >= 24 and box["height"] >= 24  # WCAG 2.5.8 target size
-    tag.click()
-    page.wait_for_url("**/recommendations/r3/")
-    no_csp_violations(page)

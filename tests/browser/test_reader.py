@@ -88,6 +88,7 @@ def test_print_hides_chrome_and_keeps_case_studies(page, site_url):
     for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".md-search"):
         assert not page.locator(chrome).first.is_visible(), chrome
     assert page.locator(".case-study-box").first.is_visible()
+    assert page.locator(".case-study-box").first.get_by_role("link", name="Read case study").is_visible(), "printed open"
     assert page.locator("dl.page-facts").is_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = ARTIFACTS / "pleas.pdf"

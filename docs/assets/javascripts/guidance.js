@@ -84,7 +84,28 @@
     update();
   }
 
+  // 5. "Show under each section" (the items a section delivers): the
+  //    reader's choice holds on every page and in print, until changed.
+  var TRACE_KEY = "guidance.showTrace";
+  function rememberTraceChoice() {
+    var boxes = document.querySelectorAll(".trace-toggle__input");
+    var apply = function (on) {
+      document.documentElement.classList.toggle("show-trace", on);
+      for (var i = 0; i < boxes.length; i++) boxes[i].checked = on;
+    };
+    var stored = false;
+    try { stored = window.localStorage.getItem(TRACE_KEY) === "1"; } catch (e) { /* storage blocked */ }
+    apply(stored);
+    for (var i = 0; i < boxes.length; i++) {
+      boxes[i].addEventListener("change", function (event) {
+        apply(event.target.checked);
+        try { window.localStorage.setItem(TRACE_KEY, event.target.checked ? "1" : "0"); } catch (e) { /* kept for this page only */ }
+      });
+    }
+  }
+
   function start() {
+    rememberTraceChoice();
     addNavigationButton();
     focusSearchResultsOnlyWhenShown();
     updateReviewBanners();

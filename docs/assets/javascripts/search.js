@@ -78,6 +78,9 @@
         return " +" + kind[0] + args[1].toLowerCase() + " ";
       });
     });
+    // A case study's id, which the separator would split: "CS-07" -> cs07
+    // (the `item` and `keys` fields of macros/search.py).
+    out = out.replace(/\bcs[-\s]?(\d{2})\b/gi, " +cs$1 ");
     return out.replace(/\s+/g, " ").trim();
   }
   window.__guidanceSearch.prepare = prepare;
