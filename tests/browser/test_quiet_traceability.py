@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.browser.conftest import PHONE, csp_violations, goto, new_context, search, wait_until
@@ -127,3 +129,28 @@ def test_a_query_for_the_law_lists_the_guidance_first(search_page, site_url, que
     results = [h.replace(site_url, "") for h in search(search_page, query)]
     assert results, query
     assert not results[0].startswith(("recommendations/", "case-studies/")), results[:4]
+
+
+def test_the_inspectors_view_passes_axe(browser, site_url):
+    """The page audit (test_pages.py) sees the reader's view, where the item
+    lines are hidden and the boxes closed; this runs the same axe rules on
+    a chapter with the lines shown and every case-study box open, at phone
+    width, light and dark."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    from tests.browser.test_pages import AXE_OPTIONS, violations
+
+    for scheme in ("light", "dark"):
+        context = new_context(browser, viewport=PHONE, color_scheme=scheme)
+        context.add_init_script("try { localStorage.setItem('guidance.showTrace', '1'); } catch (e) {}")
+        context.add_init_script(AXE_SCRIPT)
+        page = context.new_page()
+        goto(page, site_url + "protective-orders/")
+        wait_until(page, "document.documentElement.classList.contains('show-trace')")
+        page.evaluate("() => document.querySelectorAll('details.case-study-box, details.page-facts-phone').forEach(d => d.open = true)")
+        assert shown(page, "article p.addresses") > 0
+        result = page.evaluate(f"() => axe.run(document, {json.dumps(AXE_OPTIONS)}).then(r => ({{violations: r.violations}}))")
+        found = violations(result)
+        assert csp_violations(page) == []
+        context.close()
+        assert found == [], (scheme, found)
