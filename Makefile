@@ -12,7 +12,7 @@ SYSTEM_DEPS := $(PYTHON) tests/system_deps.py
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help setup test-tools serve build check anchors test test-fast bench offline lock audit schema shingles new-case-study clean
+.PHONY: help setup test-tools serve build publish check anchors test test-fast bench offline lock audit schema shingles new-case-study clean
 
 help:          ## List the tasks
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*## /\t/'
@@ -40,8 +40,20 @@ PORT ?= 8000
 serve: $(STAMP) ## Build and serve the site at http://127.0.0.1:8000 (PORT=8001 for another), rebuilding on save
 	SITE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/python -m macros.cli serve --port $(PORT)
 
-build: $(STAMP) ## Build the site into site/ (fails on any warning)
-	$(BIN)/mkdocs build --strict --clean
+# Both build into build/site-next and replace site/ only when the build
+# succeeds, so a failed build never empties a working site/.
+build: $(STAMP) ## Build the site into site/ (fails on any warning; a failed build leaves site/ as it was)
+	rm -rf build/site-next
+	$(BIN)/mkdocs build --strict --clean -d build/site-next
+	rm -rf site && mv build/site-next site
+
+# The published site: a real SITE_URL (the build fails on the placeholder),
+# the footer link to the offline copy, and the copy itself at that address.
+publish: $(STAMP) ## Build the site to publish: SITE_URL=https://host/path/ make publish (needs npm for the offline copy)
+	rm -rf build/site-next
+	GUIDANCE_PUBLISH=1 $(BIN)/mkdocs build --strict --clean -d build/site-next
+	$(BIN)/python -m macros.offline --site build/site-next
+	rm -rf site && mv build/site-next site
 
 check: $(STAMP) ## Check the sources in seconds, without building
 	$(BIN)/python -m macros.cli check

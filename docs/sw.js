@@ -5,7 +5,9 @@
 // - After a page has loaded, the page asks the worker to store every page,
 //   the theme's assets and the search index listed in offline-manifest.json.
 // - Online, every request goes to the network first, so corrections reach
-//   readers at once; each good answer also refreshes the stored copy.
+//   readers at once; pages and the search index are revalidated with the
+//   host, never taken from the browser's HTTP cache; each good answer also
+//   refreshes the stored copy.
 // - With no connection (or no answer within 8 seconds), the stored copy is
 //   used. A stored page is marked with the date it was stored
 //   (<html data-stored-copy="...">), which offline.js shows to the reader.
@@ -88,8 +90,24 @@ async function fromStore(key, request) {
   return new Response(html, { status: hit.status, statusText: hit.statusText, headers });
 }
 
+// Pages and the search index are asked of the host again every time
+// (cache: "no-cache": the browser revalidates, a cheap 304 when nothing has
+// changed), so a correction reaches readers at once even where the host lets
+// browsers keep files for a while (GitHub Pages: max-age=600). Without it
+// the browser's HTTP cache answered first, with the old text, and offline a
+// page from that cache carried no "stored copy" notice.
+function revalidated(request) {
+  const url = new URL(request.url);
+  if (request.mode === "navigate" || url.pathname.endsWith(".html") || url.pathname.endsWith("/") || url.pathname.endsWith(".json")) {
+    // A copy of the request keeps its redirect mode, so a redirect (to the
+    // address with a closing slash) still reaches the page as a redirect.
+    return fetch(new Request(request, { cache: "no-cache" }));
+  }
+  return fetch(request);
+}
+
 async function networkFirst(request, key) {
-  const network = fetch(request).then(async (response) => {
+  const network = revalidated(request).then(async (response) => {
     if (response.ok && response.type === "basic") {
       const copy = response.clone();
       caches.open(CACHE).then((cache) => stamped(copy, new Date().toISOString()).then((r) => cache.put(key, r))).catch(() => {});

@@ -110,6 +110,12 @@ def on_config(config):
     _serve_offline_shim_locally(config)
     _add_citation_links(config)
     offline_reading.configure(config, published=_published())
+    config.extra["offline_link"] = publishing()
+    if publishing() and site_address_problem(config.site_url):
+        raise PluginError(f"mkdocs.yml: {site_address_problem(config.site_url)}, so the published 404 page would load no styles "
+                          "and the print edition would print addresses that lead nowhere. "
+                          "Fix: give the address readers will use, for example SITE_URL=https://your-host/guidance/ make publish "
+                          "(README, 'Publishing and rolling back')")
     if serve.serving():
         return _serve_config(config)
     _stage(stage.on_config, config)
@@ -188,6 +194,28 @@ def _serve_offline_shim_locally(config):
     # The shim first: search.js (also a polyfill) then prepares the queries
     # sent to the shim's worker as it does to the browser's own.
     polyfills[:] = [offline.SHIM_PATH] + [p for p in polyfills if "iframe-worker" not in str(p)]
+
+
+PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")  # RFC 2606: never a real site
+
+
+def publishing() -> bool:
+    """True under `make publish` (GUIDANCE_PUBLISH=1): the site that goes on
+    the host, with the footer link to the offline copy, which `make publish`
+    then builds into it."""
+    return os.environ.get("GUIDANCE_PUBLISH") == "1"
+
+
+def site_address_problem(site_url: str | None) -> str | None:
+    """Why `site_url` cannot be published (empty, or a placeholder host from
+    RFC 2606), or None. The 404 page and the print edition's addresses are
+    built from it, so a wrong one breaks them on the real host."""
+    host = (site_url or "").split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    if not site_url or not site_url.startswith("https://"):
+        return f"site_url is '{site_url or ''}', which is not an https address"
+    if host == "" or any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS):
+        return f"site_url is the placeholder '{site_url}'"
+    return None
 
 
 def _published() -> bool:

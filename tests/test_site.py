@@ -53,8 +53,6 @@ def test_every_internal_link_and_anchor_resolves(built_site):
             target, fragment = resolve(built_site, page, href)
             if target is None:
                 continue
-            if not target.exists() and target.name == "guidance-offline.zip":
-                continue  # put into the built site by `make offline` (macros/offline.py)
             if not target.exists():
                 broken.append(f"{page.relative_to(built_site)}: {href} (no such file)")
                 continue

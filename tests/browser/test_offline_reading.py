@@ -38,3 +38,67 @@ def test_the_guidance_opens_and_search_answers_with_no_connection(browser, built
         assert "stored on this device on" in note.inner_text()
     assert search(page, "s.4A")[0].replace(url, "").startswith("offences/")
     context.close()
+
+
+def _serve_with_caching_headers(directory):
+    """A static host like GitHub Pages: every answer says it may be kept for
+    ten minutes (Cache-Control: max-age=600), with its Last-Modified date
+    (the standard library's handler sends it and answers If-Modified-Since)."""
+    import functools
+    import http.server
+    import threading
+
+    from tests.browser.conftest import SITE_PATH, _Handler
+
+    class Caching(_Handler):
+        prefix = SITE_PATH
+
+        def end_headers(self):
+            self.send_header("Cache-Control", "max-age=600")
+            super().end_headers()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Caching, directory=str(directory)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{SITE_PATH}"
+
+
+def test_a_correction_reaches_readers_on_a_host_that_sends_caching_headers(browser, built_site, tmp_path):
+    """Issue 23: on a host that lets browsers keep pages for ten minutes, the
+    first visit after a correction showed the old text (the worker's
+    network-first fetch went through the browser's HTTP cache), and offline a
+    page from that cache had no "stored copy" notice."""
+    import os
+    import shutil
+    import time
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    server, url = _serve_with_caching_headers(site)
+    context = new_context(browser, viewport=PHONE, service_workers="allow")
+    page = context.new_page()
+    try:
+        goto(page, url + "pleas/")
+        ready = wait_until(page, "document.documentElement.getAttribute('data-offline-ready')", timeout=90,
+                           message="the service worker to store the guidance")
+        assert ready == "yes"
+        goto(page, url + "pleas/")  # now also in the browser's HTTP cache, for ten minutes
+        chapter = site / "pleas" / "index.html"
+        text = chapter.read_text(encoding="utf-8")
+        corrected = text.replace("</h1>", " (corrected)</h1>", 1)
+        assert corrected != text
+        chapter.write_text(corrected, encoding="utf-8")
+        later = time.time() + 5
+        os.utime(chapter, (later, later))
+        goto(page, url + "pleas/")
+        assert "(corrected)" in page.locator("article h1").first.inner_text(), "the first visit after the correction showed the old text"
+        assert page.evaluate("document.documentElement.hasAttribute('data-stored-copy')") is False
+        goto(page, url + "pleas")  # the host redirects to pleas/: the worker passes the redirect on
+        assert page.url.endswith("/pleas/") and "(corrected)" in page.locator("article h1").first.inner_text()
+    finally:
+        server.shutdown()
+        server.server_close()
+    goto(page, url + "pleas/")
+    assert page.locator(".stored-copy").is_visible(), "offline, the page did not say it is the stored copy"
+    assert "(corrected)" in page.locator("article h1").first.inner_text()
+    context.close()
