@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zlib
 from pathlib import Path
+from urllib.parse import unquote
 
 WORKER = "sw.js"
 REGISTER_SCRIPT = "assets/javascripts/offline.js"
@@ -45,13 +47,31 @@ def drop_worker_unless_published(files, published: bool) -> None:
         files.remove(worker)
 
 
+# Files a page links to or shows that are not worth a place on a phone: the
+# offline zip itself (the whole site again) and the machine-readable exports.
+_NOT_FOR_READERS = (".zip", ".map")
+_LINKED = re.compile(r'\b(?:href|src)="([^"#?:]+)[^"]*"')
+
+
 def stored_files(site_dir: Path) -> list[str]:
-    """Site-relative paths the worker stores, sorted."""
+    """Site-relative paths the worker stores, sorted: the pages, the theme's
+    assets and the search index, and every other file of the site that a
+    stored page links to or shows (a form as PDF, a diagram outside
+    assets/images/), so that with no signal nothing a page points to is
+    missing."""
     found = set()
     for pattern in _STORE:
         for path in site_dir.glob(pattern):
-            if path.is_file() and path.name not in _SKIP and not path.name.endswith(".map"):
+            if path.is_file() and path.name not in _SKIP and not path.name.endswith(_NOT_FOR_READERS):
                 found.add(path.relative_to(site_dir).as_posix())
+    root = site_dir.resolve()
+    for name in [n for n in found if n.endswith(".html")]:
+        page = site_dir / name
+        for address in _LINKED.findall(page.read_text(encoding="utf-8")):
+            target = (page.parent / unquote(address)).resolve()
+            if target.is_file() and target.is_relative_to(root) and not target.name.endswith(_NOT_FOR_READERS) \
+                    and target.name not in _SKIP:
+                found.add(target.relative_to(root).as_posix())
     return sorted(found)
 
 

@@ -173,3 +173,24 @@ def test_under_serve_a_definition_that_points_nowhere_is_left_out():
     settings = search.Settings.model_validate({"defines": [{"provision": "PHA s.4A", "at": "offences/#nowhere"}]})
     docs = search.process_index(INDEX, settings, strict=False)["docs"]
     assert not any("defines" in d for d in docs)
+
+
+def test_the_worker_stores_every_file_a_page_links_to_or_shows(tmp_path):
+    """Issue 23: a form as PDF, or a diagram outside assets/images/, that a
+    page links to or shows was left out, so offline it was the one thing
+    missing. The offline zip and files no page points to are not stored."""
+    from macros import offline_reading
+
+    site = tmp_path / "site"
+    (site / "forms").mkdir(parents=True)
+    (site / "diagrams").mkdir()
+    (site / "pleas").mkdir()
+    (site / "forms" / "application form.pdf").write_bytes(b"%PDF-1.7")
+    (site / "diagrams" / "route.svg").write_text("<svg/>")
+    (site / "forms" / "unlinked.pdf").write_bytes(b"%PDF-1.7")
+    (site / "guidance-offline.zip").write_bytes(b"PK")
+    (site / "index.html").write_text('<a href="forms/application%20form.pdf#page=2">form</a> <a href="guidance-offline.zip">zip</a> '
+                                     '<a href="https://www.legislation.gov.uk/x.pdf">law</a>')
+    (site / "pleas" / "index.html").write_text('<img src="../diagrams/route.svg?v=1" alt="route"> <a href="../../outside.pdf">x</a>')
+    files = offline_reading.stored_files(site)
+    assert files == ["diagrams/route.svg", "forms/application form.pdf", "index.html", "pleas/index.html"]
