@@ -30,10 +30,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import load
-from .model import NOT_IN_FORCE, Act, Case, Cases, Provisions
+from .model import NOT_IN_FORCE, Act, Case, Cases, LawChanges, Provisions
 
 PROVISIONS = "provisions.yml"
 CASES = "cases.yml"
+CHANGES = "law-changes.yml"
+# How law-changes.yml and conviction_rules name a provision: "SA2020 s.224", "PHA Sch. 1".
+PROVISION_REF = re.compile(r"^(?P<act>[A-Za-z0-9]+) (?:s\.(?P<section>\d+[A-Z]{0,3})|Sch\. ?(?P<schedule>\d+[A-Z]{0,2}))$")
 
 # One section or schedule number, then any subsections: 4A, 5A(2A), 4A(1)(b)(ii).
 _NUM = r"\d+[A-Z]{0,3}"
@@ -94,6 +97,10 @@ class Law:
     cases: Cases | None = None
     errors: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, message)
     period_errors: list[tuple[str, int, str, str]] = field(default_factory=list)  # (file, line, message, fix)
+    changes: LawChanges | None = None  # law-changes.yml, if it keeps its schema
+    change_errors: list[tuple[str, int, str, str]] = field(default_factory=list)  # (file, line, message, fix)
+    change_source: object = None  # load.RegisterSource of law-changes.yml, for line marks
+    provision_lines: dict = field(default_factory=dict)  # YAML path -> line in provisions.yml (when it loaded)
 
     @cached_property
     def acts(self) -> dict[str, Act]:
@@ -234,6 +241,24 @@ class Law:
     def address(self, act_id: str, key: str) -> str:
         return self.acts[act_id].address(key)
 
+    def resolve(self, ref: str) -> tuple[str, str] | None:
+        """(act id, provision key) for a reference such as "SA2020 s.224" or
+        "PHA Sch. 1", if provisions.yml has that provision; else None."""
+        match = PROVISION_REF.match(str(ref).strip())
+        if not match:
+            return None
+        key = match.group("section") or f"Sch {match.group('schedule')}"
+        act = self.acts.get(match.group("act"))
+        return (match.group("act"), key) if act is not None and key in act.provisions else None
+
+    def provision_refs(self) -> list[str]:
+        """Every provision as law-changes.yml names it, for a "did you mean"."""
+        return [f"{act_id} {label(key)}" for act_id, act in self.acts.items() for key in act.provisions]
+
+    @cached_property
+    def conviction_rules(self) -> dict:
+        return {rule.id: rule for rule in self.provisions.conviction_rules} if self.provisions else {}
+
 
 def _items(match: re.Match) -> list[Cited]:
     if match.group("sch"):
@@ -273,6 +298,7 @@ def load_law(root: Path) -> Law:
             setattr(law, attr, model.model_validate(source.data))
             if attr == "provisions":
                 law.period_errors += [(name, *rest) for rest in period_problems(law.provisions, source.lines)]
+                law.period_errors += [(name, *rest) for rest in rule_problems(law, source.lines)]
         except ValidationError as exc:
             dates = {tuple(e["loc"])[:-1] for e in exc.errors() if e["type"].startswith(("date_", "datetime_"))}
             for error in exc.errors():
@@ -286,7 +312,71 @@ def load_law(root: Path) -> Law:
                     law.errors.append((name, line, f"'{error.get('input')}' is not a real date ({reason}); write dates as YYYY-MM-DD"))
                     continue
                 law.errors.append((name, line, f"'{where}' is invalid: {error['msg'].removeprefix('Value error, ')}"))
+    _load_changes(root, law)
     return law
+
+
+def _load_changes(root: Path, law: Law) -> None:
+    """law-changes.yml into law.changes; its faults into law.change_errors,
+    with their lines (a missing file is an empty register)."""
+    if not (root / CHANGES).exists():
+        return
+    fix = "Correct the entry; schema/law-changes.schema.json lists the fields"
+    try:
+        source = load.load_register(root, CHANGES)
+    except ValueError as exc:
+        law.change_errors.append((CHANGES, _bad_date_line((root / CHANGES).read_text(encoding="utf-8")), f"a date is not a real date ({exc})", "Write dates as YYYY-MM-DD"))
+        return
+    law.change_source = source
+    if source.data is None:
+        line, message = source.error
+        law.change_errors.append((CHANGES, line, f"{CHANGES} is not valid YAML ({message})", "Check the indentation and quotes on the line given"))
+        return
+    try:
+        law.changes = LawChanges.model_validate(source.data or {})
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            where = ".".join(str(p) for p in loc)
+            if error["type"].startswith(("date_", "datetime_")) and error.get("input") not in (None, "not in force"):
+                if isinstance(error.get("input"), str) and not re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", error["input"]):
+                    message = f"'{where}' is '{error['input']}': write a date as YYYY-MM-DD"
+                else:
+                    message = f"'{error.get('input')}' is not a real date; write dates as YYYY-MM-DD"
+            else:
+                message = f"'{where}' is invalid: {error['msg'].removeprefix('Value error, ')}"
+            if "checked_on" in error["msg"]:
+                loc = loc + ("in_force",)  # the rule on the whole entry is about this field
+            entry = (CHANGES, _line(source.lines, loc), message, fix)
+            if entry not in law.change_errors:
+                law.change_errors.append(entry)
+        return
+    seen = {}
+    for index, change in enumerate(law.changes.changes):
+        if change.id in seen:
+            law.change_errors.append((CHANGES, _line(source.lines, ("changes", index, "id")),
+                                      f"the id '{change.id}' is used twice (first at line {seen[change.id]})", "Give each change its own id"))
+        seen.setdefault(change.id, _line(source.lines, ("changes", index, "id")))
+
+
+def rule_problems(law: Law, lines: dict) -> list[tuple[int, str, str]]:
+    """conviction_rules in provisions.yml: unique ids, provisions that
+    exist, and periods that join (check_periods, from the first period's
+    start: before it the rule did not apply). Out: (line, message, fix)."""
+    out, seen = [], set()
+    for index, rule in enumerate(law.provisions.conviction_rules):
+        path = ("conviction_rules", index)
+        if rule.id in seen:
+            out.append((_line(lines, path + ("id",)), f"the conviction rule id '{rule.id}' is used twice", "Give each rule its own id"))
+        seen.add(rule.id)
+        for n, ref in enumerate(rule.provisions):
+            if law.resolve(ref) is None:
+                near = difflib.get_close_matches(str(ref), law.provision_refs(), n=1, cutoff=0.6)
+                out.append((_line(lines, path + ("provisions", n)), f"conviction rule '{rule.id}' names '{ref}', which is not a provision in provisions.yml"
+                            + (f" (did you mean {near[0]}?)" if near else ""),
+                            "Write it as the Act's id and the section, for example 'SA2020 s.224', and add the provision if it is missing"))
+        out += check_periods(rule.periods, f"conviction rule '{rule.id}'", path + ("periods",), lines, None, "", "")
+    return out
 
 
 def _dated(value) -> bool:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 ITEM_ID = r"^(R[1-9]|F[1-9])$"
 CASE_STUDY_ID = r"^CS-\d{2,3}$"
@@ -263,8 +263,89 @@ class Act(Strict):
         return self.url or ""
 
 
+class RulePeriod(Strict):
+    """What a conviction rule says for convictions within one period (the
+    periods join like an offence's maxima: see macros/law.check_periods)."""
+
+    convicted_from: dt.date | None = Field(default=None, description="REQUIRED: for offenders convicted on or after this date.")
+    convicted_before: dt.date | None = Field(default=None, description="For offenders convicted before this date; leave it out on the last period.")
+    rule: str = Field(min_length=3, description="What applies, in our words, for example \"12 months' imprisonment\".")
+    changed_by: str | None = Field(default=None, description="The provision or instrument that set it, for example 'SI 2024/1067, reg. 2'.")
+
+
+class ConvictionRule(Strict):
+    """A rule that depends on the date of conviction, not of the offence: the
+    magistrates' court's general limit (Sentencing Act 2020 s.224), the
+    presumption of a suspended sentence (Sentencing Code ss.264A and 277A)."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="kebab-case, unique, for example general-limit-either-way.")
+    title: str = Field(min_length=3, max_length=120)
+    applies_to: str = Field(min_length=3, description="Which sentences or offences it governs, in our words.")
+    provisions: list[str] = Field(default_factory=list, description="Provisions in this file, for example ['SA2020 s.224'].")
+    source: Address | list[Address] | None = Field(default=None, description="The https address(es) read.")
+    read_on: dt.date | None = Field(default=None, description="The day they were read.")
+    note: str | None = None
+    periods: list[RulePeriod] = Field(min_length=1, description="One entry per period of conviction dates, oldest first.")
+
+    @property
+    def sources(self) -> list[str]:
+        if self.source is None:
+            return []
+        return [self.source] if isinstance(self.source, str) else list(self.source)
+
+    def on(self, date: dt.date) -> RulePeriod | None:
+        """The period that covers a conviction on `date`, or None (before the
+        first period: the rule did not apply)."""
+        for period in self.periods:
+            if period.convicted_from and period.convicted_from <= date and (period.convicted_before is None or date < period.convicted_before):
+                return period
+        return None
+
+
 class Provisions(Strict):
     acts: dict[str, Act] = Field(description="By the id pages use in default_act, for example PHA.")
+    conviction_rules: list[ConvictionRule] = Field(default_factory=list, description="Rules that depend on the date of conviction.")
+
+
+# --------------------------------------------------------------------------
+# The register of changes in the law (law-changes.yml)
+# --------------------------------------------------------------------------
+
+
+class LawChange(Strict):
+    """One change in the law since the 2017 inspection."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="kebab-case, unique, for example sa2026-suspended-presumption.")
+    title: str = Field(min_length=3, max_length=140, description="What changed, in a line.")
+    summary: str | None = Field(default=None, min_length=20, description="What changed, in our words, in a sentence or two.")
+    instrument: str = Field(min_length=3, description="The Act and section or the SI, for example 'Sentencing Act 2026, s.1'.")
+    made: dt.date | None = Field(default=None, description="Royal Assent, or the day the instrument was made.")
+    in_force: dt.date | Literal["not in force"] = Field(description="YYYY-MM-DD, or the words: not in force (then checked_on is required).")
+    checked_on: dt.date | None = Field(default=None, description="For 'not in force': the day that was checked.")
+    applies: str = Field(min_length=10, description="Which cases it applies to, by date, in our words.")
+    source: Address | list[Address] = Field(description="The https address(es) read.")
+    read_on: dt.date = Field(description="The day they were read.")
+    provisions: list[str] = Field(default_factory=list, description="Provisions in provisions.yml it affects, for example ['SA2020 s.224'].")
+    pages: list[str] = Field(default_factory=list, description="Guidance pages it affects, as paths in docs/, for example [sentencing.md].")
+    reflected_in: list[str] = Field(default_factory=list, description="Pages already brought up to date for it (the law_as_at check).")
+
+    @model_validator(mode="after")
+    def _checked(self):
+        if self.in_force == "not in force" and self.checked_on is None:
+            raise ValueError("a change that is not in force needs checked_on: the day you checked that (YYYY-MM-DD)")
+        return self
+
+    @property
+    def sources(self) -> list[str]:
+        return [self.source] if isinstance(self.source, str) else list(self.source)
+
+    @property
+    def in_force_date(self) -> dt.date | None:
+        return self.in_force if isinstance(self.in_force, dt.date) else None
+
+
+class LawChanges(Strict):
+    changes: list[LawChange] = Field(default_factory=list)
 
 
 class Case(Strict):

@@ -20,6 +20,7 @@ CASE_INDEX_URI = "case-studies/index.md"
 GLOSSARY_URI = "glossary.md"
 WHATS_NEW_URI = "whats-new.md"
 LAW_URI = "law.md"
+LAW_CHANGES_URI = "law-changes.md"
 PRINT_URI = "print.md"
 
 
@@ -378,6 +379,7 @@ def reference_pages(project: Project) -> dict[str, str]:
             GLOSSARY_URI: glossary_page(project),
             WHATS_NEW_URI: whats_new_page(project),
             LAW_URI: law_page(project),
+            LAW_CHANGES_URI: law_changes_page(project),
         }
         for item_id in project.items:
             cached[item_uri(item_id)] = item_page(project, item_id)
@@ -592,4 +594,85 @@ def law_page(project: Project) -> str:
         cells = [case.name, case.citation, f"{case.court}, {date}", decided, judgment]
         out.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in cells) + " |")
     out.append("")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------
+# The register of changes in the law (law-changes.yml)
+# ---------------------------------------------------------------------------
+
+
+def provision_link(project: Project, ref: str, from_uri: str) -> str:
+    """A provision named as in law-changes.yml ("SA2020 s.224"), linked to
+    its text; the reference as written if provisions.yml lacks it."""
+    from .law import label
+
+    found = project.law.resolve(ref)
+    if found is None:
+        return ref
+    act_id, key = found
+    act = project.law.acts[act_id]
+    return f"[{act.cite_as or act.title + ','} {label(key)}]({act.address(key)})"
+
+
+def sources_text(sources: list[str], read_on) -> str:
+    """"[address](address), [address](address) (read 7 December 2026)"."""
+    links = ", ".join(f"[{re.sub(r'^https://(www[.])?', '', s)}]({s})" for s in sources)
+    return links + (f" (read {long_date(read_on)})" if read_on else "")
+
+
+def change_in_force(change) -> str:
+    if change.in_force_date is None:
+        return f"Not in force as at {long_date(change.checked_on)}"
+    return long_date(change.in_force_date)
+
+
+def law_changes_page(project: Project) -> str:
+    """The "Changes in the law" page: every entry of law-changes.yml, newest
+    first, grouped by the year it came into force (changes not yet in force
+    first). Each says what changed, the instrument, when it came into force
+    (or that it is not in force, as at the day that was checked), which
+    cases it applies to, the provisions and pages it affects, and the source
+    read."""
+    uri = LAW_CHANGES_URI
+    titles = {p.uri: p.title for p in project.pages}
+    titles.update({case_uri(m.id): f"Case study {m.id}" for _, m in project.case_study_ids.values()})
+    changes = project.law.changes.changes if project.law.changes else []
+    out = [
+        _front("Changes in the law", "Changes in the law this guidance covers since the 2017 inspection, newest first, with when each applies."),
+        "# Changes in the law\n",
+        "This page lists the changes in the law that this guidance covers, made since the 2017 inspection, newest first.",
+        "Each entry says when the change came into force, which cases it applies to, and which pages of the guidance it affects.",
+        "A change that is not yet in force says so, with the date that was checked.",
+        f"For every provision the guidance relies on, see [Provisions and cases]({rel(LAW_URI, uri)}).\n",
+    ]
+    pending = [c for c in changes if c.in_force_date is None]
+    dated = sorted((c for c in changes if c.in_force_date is not None), key=lambda c: c.in_force_date, reverse=True)
+    groups = [("Not yet in force", pending)] if pending else []
+    for change in dated:
+        year = str(change.in_force_date.year)
+        if not groups or groups[-1][0] != year:
+            groups.append((year, []))
+        groups[-1][1].append(change)
+    for heading, entries in groups:
+        out.append(f"## {heading}\n")
+        for change in entries:
+            when = change_in_force(change) if change.in_force_date else "Not in force"
+            out.append(f"### {when}: {one_line(change.title)} {{#{change.id}}}\n")
+            if change.summary:
+                out.append(one_line(change.summary) + "\n")
+            rows = [
+                ("Instrument", one_line(change.instrument) + (f" (made or passed {long_date(change.made)})" if change.made else "")),
+                ("In force", change_in_force(change)),
+                ("Applies", one_line(change.applies)),
+            ]
+            if change.provisions:
+                rows.append(("Provisions", ", ".join(provision_link(project, r, uri) for r in change.provisions)))
+            if change.pages:
+                rows.append(("Pages affected", ", ".join(f"[{titles.get(p, p)}]({rel(p, uri)})" for p in change.pages)))
+            rows.append(("Source", sources_text(change.sources, change.read_on)))
+            out += [f"- **{name}:** {value}" for name, value in rows]
+            out.append("")
+    if not changes:
+        out.append("No changes have been recorded yet.\n")
     return "\n".join(out)

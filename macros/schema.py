@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import Cases, CaseStudyMeta, PageMeta, Provisions, Register
+from .model import Cases, CaseStudyMeta, LawChanges, PageMeta, Provisions, Register
 
 SCHEMAS = {
     "register.schema.json": Register,
@@ -13,6 +13,7 @@ SCHEMAS = {
     "case-study.schema.json": CaseStudyMeta,
     "provisions.schema.json": Provisions,
     "cases.schema.json": Cases,
+    "law-changes.schema.json": LawChanges,
 }
 
 

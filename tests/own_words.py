@@ -39,7 +39,7 @@ MAX_QUOTED = 2
 SOURCES = ("legal-facts.md", "DESIGN.md", "seed/cps-response-2017.txt")
 # What the test reads, relative to the project root.
 PAGE_GLOBS = ("docs/**/*.md", "case_studies/*.md", "recommendations.yml", "whats-new.yml", "includes/**/*",
-              "cases.yml", "provisions.yml")
+              "cases.yml", "provisions.yml", "law-changes.yml")
 
 _WORD = re.compile(r"[a-z0-9]+")
 _APOSTROPHE = re.compile(r"['\u2019]")

@@ -164,3 +164,36 @@ def test_a_source_must_be_an_https_address():
     assert Provisions.model_validate(yaml.load(good, Loader=SafeLoader)).acts["PHA"].provisions["4A"].sources
     with pytest.raises(ValidationError):
         Provisions.model_validate(yaml.load(good.replace("https://", "http://"), Loader=SafeLoader))
+
+
+def test_the_changes_page_lists_changes_newest_first_by_year(tmp_path):
+    project = load_project(assemble(tmp_path / "site"))
+    page = render.law_changes_page(project)
+    headings = [line for line in page.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# Changes in the law",
+        "## Not yet in force",
+        "### Not in force: A change not yet in force {#fixture-not-yet}",
+        "## 2017",
+        "### 3 April 2017: The maximum for stalking involving fear of violence rises to 10 years {#pca2017-stalking-maximum}",
+    ]
+    assert "- **In force:** Not in force as at 1 November 2026" in page
+    assert "- **Provisions:** [PHA s.4A](https://www.legislation.gov.uk/ukpga/1997/40/section/4A)" in page
+    assert "- **Pages affected:** [The whole history](history.md)" in page
+    assert ("- **Source:** [legislation.gov.uk/ukpga/2017/3/section/175](https://www.legislation.gov.uk/ukpga/2017/3/section/175)"
+            " (read 1 November 2026)") in page
+
+
+def test_the_real_register_of_changes_is_newest_first_and_builds_into_the_menu():
+    from tests.sites import PROJECT
+
+    project = load_project(PROJECT)
+    assert project.law.change_errors == [] and project.law.changes.changes
+    dates = [c.in_force_date for c in project.law.changes.changes if c.in_force_date]
+    page = render.law_changes_page(project)
+    shown = [line for line in page.splitlines() if line.startswith("### ")]
+    assert len(shown) == len(project.law.changes.changes)
+    positions = [page.index(f"{{#{c.id}}}") for c in sorted(
+        (c for c in project.law.changes.changes if c.in_force_date), key=lambda c: c.in_force_date, reverse=True)]
+    assert positions == sorted(positions) and dates
+    assert "law-changes.md" in (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")

@@ -49,7 +49,7 @@ CODES: dict[str, str] = {
     "unstable-anchor": "A link points to an id numbered automatically (_1) because two headings share their text.",
     "anchor-removed": "A heading id recorded in anchors.lock.json (published, so perhaps bookmarked) no longer exists.",
     "not-in-nav": "A guidance page is not in the navigation in mkdocs.yml.",
-    "reserved-address": "A guidance page sits where the build writes its own pages: in `docs/recommendations/` or `docs/case-studies/`, or at `glossary.md`, `whats-new.md`, `law.md` or `print.md`. It would be replaced, or left out of the menu.",
+    "reserved-address": "A guidance page sits where the build writes its own pages: in `docs/recommendations/` or `docs/case-studies/`, or at `glossary.md`, `whats-new.md`, `law.md`, `law-changes.md` or `print.md`. It would be replaced, or left out of the menu.",
     "build-warning": "MkDocs warned while reading the pages; the strict build stops on any warning.",
     "insecure-link": "An external link uses http instead of https.",
     "external-image": "An image is loaded from another site, which the content security policy blocks.",
@@ -69,6 +69,8 @@ CODES: dict[str, str] = {
     "sentence-per-line": "A line of prose holds more than one sentence (a warning: it does not block the build).",
     "law-data": "provisions.yml or cases.yml breaks its schema, or a page's default_act is not an Act in provisions.yml.",
     "law-period": "The periods of an offence's maxima in provisions.yml do not fit together: a period without a start, one that ends before it starts or starts before the provision came into force, two that overlap or leave a gap, or a maximum missing for the mode of trial.",
+    "law-changes": "law-changes.yml is not valid, breaks its schema, or names a page or a provision that does not exist.",
+    "law-as-at": "A page that a change in law-changes.yml affects states the law as at a date before the change came into force, and the change is not recorded as reflected in it.",
     "unresolved-citation": "A section is cited without an Act: none is named before it in its paragraph and the page has no default_act.",
     "unknown-provision": "A citation, or a link to legislation.gov.uk, is to a section that is not in provisions.yml (often a typo).",
     "unknown-case": "A case named in the prose is not in cases.yml.",
@@ -96,7 +98,7 @@ def problem(code: str, path: str, line: int, message: str, fix: str) -> Problem:
 # The modules import problem() from here, so they are imported after it.
 from .case_studies import check_case_studies, check_case_study_use, check_personal_data, check_unfilled_template  # noqa: E402
 from .html_safety import check_html  # noqa: E402
-from .law import check_case_study_offences, check_citations, check_law_data, check_legislation_links, check_table_calls  # noqa: E402
+from .law import check_case_study_offences, check_citations, check_law_as_at, check_law_changes, check_law_data, check_legislation_links, check_table_calls  # noqa: E402
 from .links import check_anchor_record, check_heading_ids, check_links, check_search_settings, check_unresolved, published_anchors  # noqa: E402
 from .prose import check_abbreviation_file, check_abbreviations, check_sentences, check_unsupported_syntax  # noqa: E402
 from .files import check_stray_files  # noqa: E402
@@ -140,6 +142,8 @@ def run_before_parse(project: Project, today: dt.date) -> list[Problem]:
     out += check_reviews(project, today)
     out += check_future_dates(project, today)
     out += check_law_data(project)
+    out += check_law_changes(project)
+    out += check_law_as_at(project)
     out += check_case_study_offences(project)
     out += check_redirects(project)
     return _sorted(out)

@@ -15,7 +15,7 @@ import re
 
 from .. import render
 from ..citations import findings_for
-from ..law import Citation, label
+from ..law import CHANGES, Citation, label
 from ..model import Problem, SourcePage
 from ..project import Project
 from . import problem
@@ -38,6 +38,78 @@ def check_law_data(project: Project) -> list[Problem]:
                 f"Use an id from provisions.yml (known: {', '.join(sorted(law.acts)) or 'none'})",
             ))
     return out
+
+
+def check_law_changes(project: Project) -> list[Problem]:
+    """law-changes.yml keeps its schema, and each change's `pages`,
+    `reflected_in` and `provisions` name pages and provisions that exist
+    (with a "did you mean"); a page in `reflected_in` is also in `pages`."""
+    law = project.law
+    out = [problem("law-changes", name, line, message, fix) for name, line, message, fix in law.change_errors]
+    if law.changes is None or law.errors:
+        return out
+    unknowns = list(_unknowns(project))
+    lines = law.change_source.lines if unknowns and law.change_source is not None else {}
+    for index, field, position, value, options, fix in unknowns:
+        line = _line_at(lines, ("changes", index, field, position), ("changes", index, field))
+        out.append(problem(
+            "law-changes", CHANGES, line,
+            f"change '{law.changes.changes[index].id}': {field} names '{value}', which {options[0]}{_did_you_mean(str(value), options[1])}",
+            fix,
+        ))
+    return out
+
+
+def _unknowns(project: Project):
+    """(index, field, position, value, (what is wrong, options), fix) for
+    each name in law-changes.yml that does not resolve."""
+    law = project.law
+    pages = [p.uri for p in project.pages] + [render.case_uri(m.id) for _, m in project.case_study_ids.values()]
+    for index, change in enumerate(law.changes.changes if law.changes else []):
+        for field in ("pages", "reflected_in"):
+            for position, uri in enumerate(getattr(change, field)):
+                if uri not in pages:
+                    yield index, field, position, uri, ("is not a page of the guidance", pages), "Name a page as its path in docs/, for example sentencing.md, or a case study as case-studies/cs-05.md"
+                elif field == "reflected_in" and uri not in change.pages:
+                    yield index, field, position, uri, ("is not in its pages", []), f"Add {uri} to the change's pages too"
+        for position, ref in enumerate(change.provisions):
+            if law.resolve(ref) is None:
+                yield index, "provisions", position, ref, ("is not a provision in provisions.yml", law.provision_refs()), "Write it as the Act's id in provisions.yml and the section, for example 'SA2020 s.224'; add the provision first if it is missing"
+
+
+def check_law_as_at(project: Project) -> list[Problem]:
+    """A page that a change in law-changes.yml affects (`pages`) must state
+    the law as at the day the change came into force or later, unless the
+    change is recorded as reflected in it (`reflected_in`). Reported at the
+    page's law_as_at line. A change not yet in force is not compared."""
+    law = project.law
+    if law.changes is None or law.change_errors:
+        return []
+    by_uri = {p.uri: p for p in project.pages}
+    out = []
+    for change in law.changes.changes:
+        start = change.in_force_date
+        if start is None:
+            continue
+        for uri in change.pages:
+            page = by_uri.get(uri)
+            meta = project.page_meta(page) if page is not None else None
+            if meta is None or uri in change.reflected_in or meta.law_as_at >= start:
+                continue
+            out.append(problem(
+                "law-as-at", page.path, _field_line(page, "law_as_at"),
+                f"the page states the law as at {meta.law_as_at.isoformat()}, but '{change.id}' in {CHANGES} "
+                f"({change.instrument}) came into force on {start.isoformat()} and is not recorded as reflected in it",
+                f"Bring the page up to date for the change, then set law_as_at to the day you checked it and add {uri} to the change's reflected_in",
+            ))
+    return out
+
+
+def _line_at(lines: dict, *paths) -> int:
+    for path in paths:
+        if path in lines:
+            return lines[path]
+    return 1
 
 
 def check_table_calls(project: Project) -> list[Problem]:
@@ -148,14 +220,16 @@ LEGISLATION_LINK = re.compile(
 def check_legislation_links(project: Project, facts: dict) -> list[Problem]:
     """A link written by hand to a section on legislation.gov.uk must point
     to a provision in provisions.yml, so that the table of provisions (and
-    its commencement dates) covers every provision the guidance relies on."""
+    its commencement dates) covers every provision the guidance relies on.
+    The "Changes in the law" page is left out: its links are the sources
+    recorded in law-changes.yml, where a reader can see what was read."""
     law = project.law
     if law.errors:
         return []
     by_path = {act.legislation: act_id for act_id, act in law.acts.items() if act.legislation}
     out = []
     for uri, page in facts.items():
-        if uri == render.PRINT_URI:
+        if uri in (render.PRINT_URI, render.LAW_CHANGES_URI):
             continue
         for link in page.links:
             match = LEGISLATION_LINK.match(link.target)
