@@ -8,7 +8,10 @@ list, `GuidanceExtension`, so that the very parse that renders a page also:
 - expands our macro calls (`{{< addresses(...) >}}`, `{{< case_study(...) >}}`)
   as Markdown, wherever a block can stand (admonitions, `???` collapsibles,
   lists) and never inside code, because fenced and indented code never
-  reach a block processor and inline code never reaches an inline one;
+  reach a block processor and inline code never reaches an inline one.
+  The macros themselves are the functions mkdocs-macros-plugin holds for the
+  site's module (main.py, `define_env`); this extension has no table of its
+  own: the stage passes it the plugin's registry (stage.py);
 - records the facts of the page as readers get it (`PageFacts`): headings
   and their ids (set by the toc extension, the only authority on ids), every
   id, every link and image as the parser understood it, raw HTML as the
@@ -76,8 +79,10 @@ MACRO_OR_OLD_BRACES = f"{MACRO_INLINE}|{OLD_BRACES}|{OTHER_BRACES}"  # one inlin
 # runs no templates in pages, so readers would see them as text.
 TEMPLATE_TAGS = {"include", "import", "from", "extends", "block", "endblock", "macro", "endmacro", "set",
                  "if", "elif", "else", "endif", "for", "endfor", "raw", "endraw", "call", "filter", "with"}
-KNOWN_MACROS = ("addresses", "case_study", "offence_table", "penalty_table")
 INLINE = "a macro must stand on a line of its own"
+IN_RAW_HTML = "it is inside a raw HTML block"  # the error of a call the parser stashed as HTML: published as text
+CALL_IN_HTML = re.compile(r"\{\{<[^\n]*?(?:>\}\}|$)", re.M)
+HTML_CODE = re.compile(r"<(pre|code)\b.*?</\1\s*>", re.S | re.I)  # raw HTML shown as code: left alone
 MACRO_OUTPUT = "data-macro-output"  # marks the elements a macro call produced, until the HTML is written
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 EXPLICIT_ID = re.compile(r"\{[^}\n]*#([\w:.-]+)")
@@ -226,11 +231,20 @@ class GuidanceExtension(Extension):
     `start()` before each page is rendered (the hooks do, in on_page_markdown).
 
     `expand(name, args, page_uri)` returns the Markdown a macro call stands
-    for, or raises ValueError with a message (the checks report the call)."""
+    for, or raises an exception with a message (the checks report the call);
+    in a build it calls the function the macros plugin registered under
+    `name`. `names()` gives the names of the macros pages may call, in the
+    order registered (in a build, the plugin's registry; without one, the
+    names the site's define_env registers, so that a parse for its facts
+    alone still tells a misspelt call from ordinary braces). With no
+    `expand`, nothing is expanded."""
 
-    def __init__(self, expand: Callable[[str, list[str], str], str] | None = None):
+    def __init__(self, expand: Callable[[str, list[str], str], str] | None = None,
+                 names: Callable[[], tuple[str, ...]] | None = None):
         super().__init__()
         self.expand = expand
+        self._names = names
+        self._known: tuple[str, ...] | None = None
         self.facts: dict[str, PageFacts] = {}
         self.current: PageFacts | None = None
         self.lines: Lines | None = None
@@ -261,6 +275,18 @@ class GuidanceExtension(Extension):
                 md.inlinePatterns.register(RecordMisses(inner, kind, self), name, priority)
         md.treeprocessors.register(FactsTreeprocessor(md, self), "guidance_facts", 3)
 
+    def names(self) -> tuple[str, ...]:
+        """The macros pages may call (worked out once: the plugin's registry
+        does not change once the pages are being parsed)."""
+        if self._known is None:
+            if self._names is not None:
+                self._known = tuple(self._names())
+            else:
+                from .main import macro_names
+
+                self._known = macro_names()
+        return self._known
+
     # -- helpers for the processors
     def record_call(self, raw: str, expr: str, inline: bool) -> MacroCall:
         line = self.lines.find(raw, "inline" if inline else "call") if self.lines else 1
@@ -286,8 +312,9 @@ def parse_call(expr: str) -> tuple[str, list[str], str | None]:
     return node.func.id, [a.value for a in node.args], None
 
 
-def did_you_mean(name: str) -> str | None:
-    match = difflib.get_close_matches(name, KNOWN_MACROS, n=1, cutoff=0.6)
+def did_you_mean(name: str, names: tuple[str, ...]) -> str | None:
+    """The macro in `names` closest to a misspelt `name`, or None."""
+    match = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     return match[0] if match else None
 
 
@@ -320,12 +347,15 @@ class MacroBlockProcessor(BlockProcessor):
             if self.ext.current is not None:
                 self.ext.current.misplaced.append(call.line)
         output = ""
-        if call.error is None and call.name in KNOWN_MACROS and self.ext.expand is not None:
+        if call.error is None and self.ext.expand is not None and call.name in self.ext.names():
             try:
                 output = self.ext.expand(call.name, call.args, self.ext.current.uri if self.ext.current else "")
             except Exception as exc:  # noqa: BLE001 - whatever the reason, the checks report the call (check_expansions)
                 output = ""  # nothing is published until they pass
                 call.failure = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+        # Without its trailing newline: the tables extension would make the
+        # empty last line of a generated table into an empty row.
+        output = output.rstrip()
         if output:
             count = len(parent)
             # Parsed as blocks of their own: in a tight list item the parser's
@@ -362,7 +392,7 @@ class MacroInlineProcessor(InlineProcessor):
         if m.group("name") is not None:
             name, error = m.group("name"), "old-delimiters"
         else:
-            name, error = bad_delimiters(m)
+            name, error = bad_delimiters(m, self.ext.names())
             if error is None:
                 return None, None, None  # ordinary text with braces
         line = self.ext.lines.find(m.group(0), "inline") if self.ext.lines else 1
@@ -371,11 +401,11 @@ class MacroInlineProcessor(InlineProcessor):
         return None, None, None  # leave the text as it is (the search goes on after it)
 
 
-def bad_delimiters(m) -> tuple[str, str | None]:
+def bad_delimiters(m, names: tuple[str, ...]) -> tuple[str, str | None]:
     """For a match of OTHER_BRACES: (the name written, what is wrong), or
-    (name, None) for ordinary text with braces."""
+    (name, None) for ordinary text with braces. `names`: the site's macros."""
     opening, word, close = m.group("open"), m.group("word") or "", m.group("close")
-    known = word in KNOWN_MACROS or did_you_mean(word) is not None
+    known = word in names or did_you_mean(word, names) is not None
     if opening == "{{<":
         return word, ("it is not closed with >}}" if not close else f"it ends with {close} instead of >}}}}")
     if close == ">}}":
@@ -391,10 +421,10 @@ DELIMITER_ERRORS = ("it is not closed with", "it ends with", "it starts with")  
 ARGUMENTS = re.compile(r"^\s*(\([^\n]*\))")
 
 
-def right_form(call: MacroCall) -> str:
+def right_form(call: MacroCall, names: tuple[str, ...]) -> str:
     """The call as it should have been written, for a "did you mean"."""
     raw = call.raw
-    name = did_you_mean(call.name) or call.name or "case_study"
+    name = did_you_mean(call.name, names) or call.name or "case_study"
     body = raw.split(call.name, 1)[1] if call.name and call.name in raw else ""
     args = ARGUMENTS.match(body)
     return f"{{{{< {name}{args.group(1) if args else '(...)'} >}}}}"
@@ -442,10 +472,22 @@ class RecordRawBlocks(Preprocessor):
                     first = next((line for line in raw.splitlines() if line.strip()), raw)
                     self.ext.current.raw_html.append(RawHTML(self.ext.lines.find(first[:80], "html"), html=raw))
                     self.ext.current.ids.update(html_ids(raw))
+                    if MACRO_START in raw:
+                        self._record_calls(raw)
                 else:
                     opening = f"<{raw.tag}"
                     self.ext.current.raw_html.append(RawHTML(self.ext.lines.find(opening, "html"), element=raw))
         return out
+
+
+    def _record_calls(self, raw: str) -> None:
+        """Macro calls inside a raw HTML block: the parser publishes the
+        block as it is, so readers would see each call as text."""
+        for match in CALL_IN_HTML.finditer(HTML_CODE.sub("", raw)):
+            text = match.group(0).strip()
+            name = re.match(r"\{\{<\s*(\w*)", text).group(1)
+            line = self.ext.lines.find(text, "call in html")
+            self.ext.current.calls.append(MacroCall(name, [], line, text, IN_RAW_HTML))
 
 
 class RecordRawInline(InlineProcessor):

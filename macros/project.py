@@ -48,6 +48,7 @@ class Project:
     facts: dict = field(default_factory=dict)  # uri -> pipeline.PageFacts, once the pages are parsed
     redirects: dict = field(default_factory=dict)  # old docs path -> its target, from mkdocs.yml's redirect_maps (set by stage.py)
     summary_box: str | None = None  # the title of the box every chapter opens with, from mkdocs.yml extra.summary_box (set by stage.py)
+    macro_names: tuple = ()  # the macros pages may call, as the macros plugin holds them (set by stage.py once the pages are parsed)
     anchor_record: tuple = (None, {}, None)  # load.load_anchor_record(): published anchors, their lines, an error
     not_utf8: list = field(default_factory=list)  # load.NOT_UTF8: (file, line, byte) of each source that is not UTF-8
     _validated: dict = field(default_factory=dict, repr=False)  # (model, id(page)) -> (page, checked front matter)
@@ -212,18 +213,31 @@ def load_abbreviations(root: Path) -> tuple[dict[str, str], dict[str, int], list
     return terms, lines, stray
 
 
+# MkDocs' reading stage, which parses every page (stage.check_site). It sits
+# above this module (stage.py imports it, through the checks), so it is not
+# imported here: stage.py registers it when it is imported, and the package's
+# __init__ imports stage.py, so it is registered before any caller can get here.
+_READ_PAGES: list = []
+
+
+def read_pages_with(read) -> None:
+    """Register `read(root) -> (problems, project or None)`, the reading stage
+    that load_project(parse=True) runs (stage.py calls this at import)."""
+    _READ_PAGES[:] = [read]
+
+
 def load_project(root: Path | str, parse: bool = True) -> Project:
     """Read the sources of the project at `root`.
 
     With parse=True (the default) every page is then parsed once by MkDocs'
-    own reading stage and our Markdown pipeline (stage.check_site), so the
-    headings, links, macro calls and traceability are filled in. The build
-    passes parse=False: MkDocs parses the pages itself, and the hooks attach
-    what the parse found."""
+    own reading stage and our Markdown pipeline (stage.check_site, registered
+    with read_pages_with), so the headings, links, macro calls and
+    traceability are filled in. The build passes parse=False: MkDocs parses
+    the pages itself, and the hooks attach what the parse found."""
     if parse:
-        from .stage import check_site
-
-        project = check_site(root)[1]
+        if not _READ_PAGES:
+            raise RuntimeError("import macros.stage first: it registers the reading stage that parses the pages")
+        project = _READ_PAGES[0](root)[1]
         if project is not None:
             return project
     root = Path(root)

@@ -20,12 +20,14 @@ import datetime as dt
 import logging
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from . import checks, expand, pipeline, render
+from . import checks, pipeline, render
+from . import main as site_macros
 from . import project as project_index
 from .load import SafeLoader, split_front_matter
 from .model import Location, Problem
@@ -129,13 +131,74 @@ def on_config(config, fail: bool = True) -> Build:
     redirects = config.plugins.get("redirects")
     project.redirects = dict((redirects.config.get("redirect_maps") or {}) if redirects else {})
     project.summary_box = (config.extra or {}).get("summary_box")
-    build.ext = pipeline.GuidanceExtension(expand=lambda name, args, uri: expand(build.project, name, args, uri))
+    plugin_problems = checks.check_macros_plugin(_macros_settings(config), _plugin_lines(config))
+    build.ext = pipeline.GuidanceExtension(expand=lambda name, args, uri: call_macro(config, name, args, uri),
+                                           names=lambda: _macro_names(config))
     config.markdown_extensions.append(build.ext)
     config.markdown_extensions.extend(pipeline.extra_extensions())
     build.handler = _Capture(build, config)
     logging.getLogger("mkdocs").addHandler(build.handler)
-    report(build, checks.run_before_parse(project, build.today))
+    report(build, plugin_problems + checks.run_before_parse(project, build.today))
     return build
+
+
+def _macros_settings(config) -> dict | None:
+    """The macros plugin's settings from mkdocs.yml, or None if it is not
+    loaded (mkdocs-macros-plugin registers itself as `macros`)."""
+    plugin = config.plugins.get("macros")
+    if plugin is None or type(plugin).__module__ != "mkdocs_macros.plugin":
+        return None
+    return dict(plugin.config)
+
+
+def _plugin_lines(config) -> dict[str, int]:
+    """Lines of mkdocs.yml: "" -> the line of `- macros` under plugins: (else
+    1), and each setting written under it -> its line."""
+    lines = {"": 1}
+    try:
+        text = Path(config.config_file_path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return lines
+    start = next((n for n, line in enumerate(text) if re.match(r"^\s*-\s*macros\s*(:|$)", line)), None)
+    if start is None:
+        return lines
+    lines[""] = start + 1
+    indent = len(text[start]) - len(text[start].lstrip())
+    for number in range(start + 1, len(text)):
+        line = text[number]
+        if line.strip() and len(line) - len(line.lstrip()) <= indent:
+            break
+        setting = re.match(r"^\s+(\w+)\s*:", line)
+        if setting:
+            lines.setdefault(setting.group(1), number + 1)
+    return lines
+
+
+def _macro_names(config) -> tuple[str, ...]:
+    """The macros pages may call, from the plugin's registry (or, with the
+    plugin missing, which the checks report, those define_env registers)."""
+    plugin = config.plugins.get("macros")
+    if _macros_settings(config) is None:
+        return site_macros.macro_names()
+    return tuple(site_macros.page_macros(plugin))
+
+
+def call_macro(config, name: str, args: list[str], page_uri: str) -> str:
+    """One macro call, found by the parse of `page_uri`: the function the
+    macros plugin registered for the site's module under `name`, called with
+    the call's arguments. The macro reads the page from the plugin's
+    `env.page`, which the plugin sets before each page is parsed; a page
+    that is not the one being parsed is an error, never a wrong link."""
+    plugin = config.plugins.get("macros")
+    if _macros_settings(config) is None:
+        raise ValueError("mkdocs-macros-plugin is not loaded, so no macro can be called")
+    macro = site_macros.page_macros(plugin).get(name)
+    if macro is None:
+        raise ValueError(f"there is no macro called '{name}'")
+    current = getattr(getattr(plugin, "_page", None), "file", None)
+    if current is None or current.src_uri != page_uri:
+        raise RuntimeError(f"the macros plugin is on page '{getattr(current, 'src_uri', None)}', not '{page_uri}'")
+    return str(macro(*args))
 
 
 # ---------------------------------------------------------------------------
@@ -214,6 +277,7 @@ def on_env(files) -> None:
     if build.handler is not None:
         logging.getLogger("mkdocs").removeHandler(build.handler)
         build.handler = None
+    build.project.macro_names = build.ext.names()
     problems = checks.run_after_parse(build.project, build.ext.facts)
     problems += parsed_too_late(build)
     if not any(p.severity == "error" for p in problems):
@@ -285,6 +349,7 @@ def check_site(root: Path | str, today: dt.date | None = None) -> tuple[list[Pro
 
     root = Path(root).resolve()
     TODAY = today
+    path = list(sys.path)  # the macros plugin puts the project on sys.path at every load
     _CHECKING = True
     here = os.getcwd()
     os.chdir(root)  # as `mkdocs build` is run: snippets and hooks read paths from here
@@ -338,5 +403,11 @@ def check_site(root: Path | str, today: dt.date | None = None) -> tuple[list[Pro
         TODAY = None
         _CHECKING = False
         os.chdir(here)
+        sys.path[:] = path
     build = CURRENT
     return sorted(build.problems, key=_order), build.project
+
+
+# project.load_project(parse=True) parses the pages with this reading stage;
+# project.py sits below this module and does not import it.
+project_index.read_pages_with(check_site)

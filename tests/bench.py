@@ -13,7 +13,11 @@
 5. Lighthouse, mobile, served compressed, on one page of each kind (budget:
    performance >= 95, accessibility, best practices and SEO 100);
    `python -m tests.bench lighthouse` runs only this part.
-6. The time of the whole test suite, `make test`, and the browser tests'
+6. The macro stage at 1x and 10x: what mkdocs-macros-plugin costs a build
+   (importing it, its on_config with the `git` calls of its standard
+   context, its per-page hook) and the time spent in the macros the parse
+   calls (`python -m tests.bench macros DIR` prints it for one site).
+7. The time of the whole test suite, `make test`, and the browser tests'
    share of it (budget: <= 150 s on the 2-core machine when idle; the load
    average is printed beside it). BENCH_SUITE=0 leaves it out.
 
@@ -272,6 +276,7 @@ def main() -> int:
         pages10 = len(list((ten / "docs").glob("*.md")))
         studies10 = len(list((ten / "case_studies").glob("cs-*.md")))
 
+        stages = [macro_stage(one), macro_stage(ten)]
         check = [sys.executable, "-m", "macros.cli", "check", "--root"]
         check1, check10 = timed((check + [str(one)], PROJECT), (check + [str(ten)], PROJECT), runs=SCALING_RUNS)
         refresh = save_to_refresh(tmp)
@@ -294,9 +299,105 @@ def main() -> int:
     print(f"Benchmark (fastest of {RUNS} interleaved runs, {SCALING_RUNS} for scaling; {os.cpu_count()} CPUs)")
     for name, figure, budget, ok in rows:
         print(f"  {name:15} {figure:75} budget {budget:9} {'ok' if ok else 'OVER BUDGET'}")
+    for label, stage_ in zip(("Macro stage", "  at 10x"), stages):
+        print(f"  {label:15} {describe_macro_stage(stage_)}")
     print(f"  {'Page weight':15} HTML median {weights['median']} KB, largest {weights['largest']}; "
           f"shared CSS and JavaScript {weights['assets']} KB (uncompressed)")
     return 0 if all(ok for *_, ok in rows) else 1
+
+
+# ---------------------------------------------------------------------------
+# The macro stage: mkdocs-macros-plugin and the macros the parse calls
+# ---------------------------------------------------------------------------
+
+MACRO_STAGE_RUNS = 3
+
+
+def macro_stage(project: Path) -> dict:
+    """The macro stage of one site, measured in a fresh process (so that the
+    plugin's import is counted as a build pays it): the least of
+    MACRO_STAGE_RUNS readings of each part, in milliseconds of wall and CPU
+    time. See measure_macro_stage."""
+    import json
+
+    out = subprocess.run([sys.executable, "-m", "tests.bench", "macros", str(project)], cwd=PROJECT, env=ENV,
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"the macro stage could not be measured in {project}:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure_macro_stage(project: Path) -> dict:
+    """In this process: import what a build imports before the plugin, then
+    time importing mkdocs-macros-plugin; then run the build's reading stage
+    (stage.check_site, every page parsed once) MACRO_STAGE_RUNS times, timing
+    the plugin's on_config (and, within it, the `git` commands of its
+    standard context), its on_page_markdown on every page, and every macro
+    call the parse makes (stage.call_macro: the registered function, which
+    renders the Markdown; parsing that Markdown is part of the page's parse).
+    Returns {part: [wall ms, CPU ms]} and the number of calls and pages."""
+    import mkdocs.commands.build  # noqa: F401  what a build has imported before it loads the plugins
+    import mkdocs.config.defaults  # noqa: F401
+    import material.plugins.search.plugin  # noqa: F401
+
+    sys.path.insert(0, str(PROJECT))
+    from macros import stage
+
+    def clock():
+        return time.perf_counter(), time.process_time()
+
+    def since(start):
+        wall, cpu = clock()
+        return [1000 * (wall - start[0]), 1000 * (cpu - start[1])]
+
+    start = clock()
+    import mkdocs_macros.context as context
+    import mkdocs_macros.plugin as plugin
+
+    result = {"import": since(start)}
+    runs: list[dict] = []
+    current: dict = {}
+
+    def timing(name, function):
+        def wrapper(*args, **kwargs):
+            begun = clock()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent = since(begun)
+                total = current.setdefault(name, [0.0, 0.0, 0])
+                total[0] += spent[0]
+                total[1] += spent[1]
+                total[2] += 1
+        return wrapper
+
+    plugin.MacrosPlugin.on_config = timing("on_config", plugin.MacrosPlugin.on_config)
+    plugin.MacrosPlugin.on_page_markdown = timing("page hook", plugin.MacrosPlugin.on_page_markdown)
+    context.get_git_info = timing("git", context.get_git_info)
+    stage.call_macro = timing("calls", stage.call_macro)
+    for _ in range(MACRO_STAGE_RUNS):
+        current = {}
+        problems, _project = stage.check_site(project)
+        if any(p.severity == "error" for p in problems):
+            sys.exit(f"{project}: make check fails: {problems[0]}")
+        runs.append(current)
+    for name in ("on_config", "git", "page hook", "calls"):
+        readings = [run.get(name, [0.0, 0.0, 0]) for run in runs]
+        result[name] = [min(r[0] for r in readings), min(r[1] for r in readings)]
+        result[name + " count"] = readings[0][2]
+    return result
+
+
+def describe_macro_stage(found: dict) -> str:
+    """One line: the plugin's start-up (import, on_config with its git calls,
+    page hook) and the macros' own time, in wall ms (CPU ms in brackets)."""
+    def ms(name):
+        wall, cpu = found[name]
+        return f"{wall:.0f} ms ({cpu:.0f})"
+    startup = [sum(found[n][i] for n in ("import", "on_config", "page hook")) for i in (0, 1)]
+    return (f"plugin {startup[0]:.0f} ms (CPU {startup[1]:.0f}): import {ms('import')}, on_config {ms('on_config')} "
+            f"of which git {ms('git')}, page hook {ms('page hook')} on {found['page hook count']} pages; "
+            f"{found['calls count']} macro calls {ms('calls')}")
 
 
 # ---------------------------------------------------------------------------
@@ -358,6 +459,13 @@ def lighthouse_report(cache: Path = PROJECT / "build" / "lighthouse") -> list[tu
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["macros"] and len(sys.argv) == 3:  # python -m tests.bench macros DIR: the macro stage of one site
+        import json
+
+        found = measure_macro_stage(Path(sys.argv[2]).resolve())
+        print(describe_macro_stage(found), file=sys.stderr)
+        print(json.dumps(found))
+        sys.exit(0)
     if sys.argv[1:] == ["lighthouse"]:  # python -m tests.bench lighthouse: only the Lighthouse figures
         results = lighthouse_report()
         for name, figure, budget, ok in results:

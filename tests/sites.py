@@ -71,7 +71,7 @@ def build(project_dir: Path, site_dir: Path, *extra: str) -> subprocess.Complete
 PRELOAD = [
     "tests.sites", "mkdocs.__main__", "mkdocs.commands.build", "mkdocs.config.defaults",
     "material.plugins.search.plugin", "pymdownx.util", "markdown.extensions.codehilite",
-    "markdown.extensions.attr_list", "pygments.formatters.html",
+    "markdown.extensions.attr_list", "pygments.formatters.html", "mkdocs_macros.plugin",
     "macros", "macros.stage", "macros.hooks", "macros.printview", "macros.search", "macros.citations", "macros.exports",
 ]
 _FORKS = None

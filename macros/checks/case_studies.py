@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from ..model import CASE_STUDY_HEADINGS, CaseStudyMeta, Problem, SourcePage
 from ..project import Project
-from . import problem
+from .catalogue import problem
 from .common import field_line, known_ids, prose_lines, schema_problems
 
 

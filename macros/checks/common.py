@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ..model import Problem, SourcePage
 from ..project import Project
-from . import problem
+from .catalogue import problem
 
 
 EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
@@ -55,6 +55,11 @@ def _front_matter_fix(message: str) -> str:
     return (f"In the front matter between the two '---' lines, {wrong}: " if wrong else "In the front matter between the two '---' lines: ") + fix[0].lower() + fix[1:]
 
 
+# Front-matter fields that mkdocs-macros-plugin reads to render a page as a
+# Jinja template (or to refuse to), which no page here may set.
+PLUGIN_SWITCHES = {"render_macros", "ignore_macros"}
+
+
 def schema_problems(page: SourcePage, model, what: str) -> list[Problem]:
     out = [
         problem("front-matter", page.path, field_line(page, name) if name else 1, message,
@@ -78,6 +83,11 @@ def schema_problems(page: SourcePage, model, what: str) -> list[Problem]:
             if error["type"] == "missing":
                 out.append(problem("front-matter", page.path, 1, f"the field '{name}' is missing",
                                    f"Add a line '{name}: ...' to the front matter ({model.model_fields[name].description or 'see CONTRIBUTING.md'})"))
+            elif error["type"] == "extra_forbidden" and name in PLUGIN_SWITCHES:
+                out.append(problem("front-matter", page.path, field_line(page, name),
+                                   f"the field '{name}' is a switch of mkdocs-macros-plugin, which renders no page here; "
+                                   "it could make the plugin run the file as a Jinja template, so code and braces in it would no longer be shown as written",
+                                   "Remove the line: the site's macros are expanded where they stand, without it"))
             elif error["type"] == "extra_forbidden":
                 allowed = ", ".join(model.model_fields)
                 out.append(problem("front-matter", page.path, field_line(page, name), f"the field '{name}' is not allowed",

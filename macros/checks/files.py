@@ -15,7 +15,7 @@ import os
 
 from ..model import Problem
 from ..project import DOCS, Project
-from . import problem
+from .catalogue import problem
 
 ASSET_EXTENSIONS = {".md", ".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico",
                     ".woff", ".woff2", ".pdf", ".webmanifest"}

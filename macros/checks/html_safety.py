@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from ..model import Problem
 from ..pipeline import BEHAVIOUR_ATTRIBUTES
 from ..project import Project
-from . import problem
+from .catalogue import problem
 from .common import EXTERNAL
 
 

@@ -18,7 +18,7 @@ from ..citations import findings_for
 from ..law import CHANGES, Citation, label
 from ..model import Problem, SourcePage
 from ..project import Project
-from . import problem
+from .catalogue import problem
 
 
 def check_law_data(project: Project) -> list[Problem]:

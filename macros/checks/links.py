@@ -10,7 +10,7 @@ import re
 from .. import render
 from ..model import Problem
 from ..project import Project
-from . import problem
+from .catalogue import problem
 from .common import EXTERNAL, suggest
 
 ASSETS = (".json", ".css", ".js", ".png", ".svg", ".jpg", ".pdf", ".zip")

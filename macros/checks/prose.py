@@ -11,7 +11,7 @@ import re
 
 from ..model import Problem
 from ..project import Project
-from . import problem
+from .catalogue import problem
 from .case_studies import identifiers
 from .common import page_lines, prose_lines
 

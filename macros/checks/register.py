@@ -12,12 +12,13 @@ from collections import Counter
 from pydantic import ValidationError
 
 from ..model import Changelog, PageMeta, Problem
-from ..pipeline import INLINE, KNOWN_MACROS, did_you_mean, right_form, DELIMITER_ERRORS
 from ..load import yaml_words
+from ..main import macro_names
+from ..pipeline import IN_RAW_HTML, INLINE, did_you_mean, right_form, DELIMITER_ERRORS
 from ..project import Project
 from .. import render
 from ..render import GLOSSARY_URI, LAW_CHANGES_URI, LAW_URI, PRINT_URI, WHATS_NEW_URI
-from . import problem
+from .catalogue import problem
 from .common import DATE_FIX, bad_date, field_line, known_ids, schema_problems
 
 
@@ -157,14 +158,50 @@ def check_page_openings(project: Project) -> list[Problem]:
     return out
 
 
-def check_macros(project: Project) -> list[Problem]:
+# What mkdocs.yml must say under `plugins: - macros:` (mkdocs-macros-plugin),
+# and why. The plugin loads the module and holds the macros; the one Markdown
+# parse expands the calls (pipeline.py), so the plugin must never render a page.
+MACROS_PLUGIN = {
+    "module_name": ("macros", "the plugin loads the package macros/ and calls its define_env"),
+    "render_by_default": (False, "the plugin would run every page as a Jinja template, inside code too"),
+    "force_render_paths": ("", "the plugin would run those pages as Jinja templates"),
+    "on_error_fail": (False, "on a template error the plugin calls exit(), which ends `make check` with no message"),
+    "on_undefined": ("strict", "a misspelt name would be left in the page as text"),
+}
+
+
+def check_macros_plugin(settings: dict | None, lines: dict[str, int]) -> list[Problem]:
+    """mkdocs.yml loads mkdocs-macros-plugin as the site needs it.
+
+    In: the plugin's settings (None if it is not loaded), and the lines of
+    mkdocs.yml: "" -> the line of `- macros`, each setting -> its line. Out:
+    a problem for each setting that differs from MACROS_PLUGIN, at its line."""
+    if settings is None:
+        return [problem("macros-plugin", "mkdocs.yml", lines.get("", 1), "mkdocs.yml does not load mkdocs-macros-plugin, which holds the site's macros",
+                        "Add it under plugins: as in the project's mkdocs.yml: - macros: with module_name: macros and render_by_default: false")]
     out = []
+    for name, (wanted, why) in MACROS_PLUGIN.items():
+        value = settings.get(name, wanted)
+        if value != wanted:
+            shown, right = (str(v).lower() if isinstance(v, bool) else (v or "''") for v in (value, wanted))
+            out.append(problem("macros-plugin", "mkdocs.yml", lines.get(name, lines.get("", 1)),
+                               f"the macros plugin is set to {name}: {shown}, so {why}",
+                               f"Write {name}: {right} under - macros: in mkdocs.yml"))
+    return out
+
+
+def check_macros(project: Project) -> list[Problem]:
+    """Calls that cannot be read or name no macro the site has. The names are
+    those the macros plugin holds for the site's module (set by the stage),
+    or, for a project parsed without a build, those define_env registers."""
+    out = []
+    names = tuple(project.macro_names) or macro_names()
     for page in project.pages + project.case_studies:
         lines = None
         for call in page.calls:
             if call.error == "old-delimiters":
-                near = did_you_mean(call.name)
-                fix = f"Write it as {right_form(call) if call.raw.count('(') else f'{{{{< {near or call.name}(...) >}}}}'}"
+                near = did_you_mean(call.name, names)
+                fix = f"Write it as {right_form(call, names) if call.raw.count('(') else f'{{{{< {near or call.name}(...) >}}}}'}"
                 if near and near != call.name:
                     fix = f"Did you mean {near}? {fix}"
                 out.append(problem("old-delimiters", page.path, call.line,
@@ -177,7 +214,13 @@ def check_macros(project: Project) -> list[Problem]:
             elif call.error and call.error.startswith(DELIMITER_ERRORS):
                 out.append(problem("macro-syntax", page.path, call.line,
                                    f"'{call.raw}': {call.error}, so readers would see it as raw text",
-                                   f"Did you mean {right_form(call)}? Write it so, on a line of its own"))
+                                   f"Did you mean {right_form(call, names)}? Write it so, on a line of its own"))
+            elif call.error == IN_RAW_HTML:
+                out.append(problem("macro-syntax", page.path, call.line,
+                                   f"'{call.raw}' is inside a raw HTML block, which is published as it is, so readers would see the call as text",
+                                   "Move the call out of the HTML, onto a line of its own with a blank line before and after it "
+                                   "(or, to keep it inside the element, give the element the markdown attribute, as in <details markdown>, "
+                                   "with a blank line before and after the call)"))
             elif not project.is_guidance_page(page):
                 out.append(problem("macro-syntax", page.path, call.line, f"case studies cannot use macros ('{call.raw}')",
                                    "Remove the macro; link to a page with an ordinary Markdown link instead"))
@@ -188,10 +231,10 @@ def check_macros(project: Project) -> list[Problem]:
             elif call.error:
                 out.append(problem("macro-syntax", page.path, call.line, f"'{call.raw}': {call.error}",
                                    'Write it like {{< addresses("R3@3d0885") >}} or {{< case_study("CS-01") >}}'))
-            elif call.name not in KNOWN_MACROS:
-                near = did_you_mean(call.name)
+            elif call.name not in names:
+                near = did_you_mean(call.name, names)
                 out.append(problem("unknown-macro", page.path, call.line, f"there is no macro called '{call.name}'",
-                                   (f"Did you mean {near}? " if near else "") + f"Use one of: {', '.join(KNOWN_MACROS)}"))
+                                   (f"Did you mean {near}? " if near else "") + f"Use one of: {', '.join(names)}"))
             elif not call.args:
                 out.append(problem("macro-syntax", page.path, call.line, f"'{call.raw}' has no ids",
                                    "Give at least one id in quotes"))

@@ -13,7 +13,7 @@ from pymdownx.snippets import SnippetPreprocessor
 
 from ..model import Problem
 from ..project import Project
-from . import problem
+from .catalogue import problem
 
 UTF8_FIX = "Save the file as UTF-8 (in most editors: Save As, Encoding, UTF-8)"
 

@@ -23,7 +23,7 @@ import yaml
 from ..load import SafeLoader, split_front_matter
 from ..model import Location, Problem
 from ..project import Project
-from . import problem
+from .catalogue import problem
 from .html_safety import UNSAFE_URL, _HTMLScanner
 
 INLINE_CODE = re.compile(r"(`+).+?\1", re.S)
