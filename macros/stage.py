@@ -132,6 +132,11 @@ def on_config(config, fail: bool = True) -> Build:
     project.redirects = dict((redirects.config.get("redirect_maps") or {}) if redirects else {})
     project.summary_box = (config.extra or {}).get("summary_box")
     plugin_problems = checks.check_macros_plugin(_macros_settings(config), _plugin_lines(config))
+    if plugin_problems and not fail and _macros_settings(config) is not None:
+        # Under serve the build goes on with the problems shown: the plugin
+        # (whose on_config runs after this) must still render no page, and
+        # never exit() the server on a template error.
+        config.plugins["macros"].config.update({name: wanted for name, (wanted, _) in checks.MACROS_PLUGIN.items() if name != "module_name"})
     build.ext = pipeline.GuidanceExtension(expand=lambda name, args, uri: call_macro(config, name, args, uri),
                                            names=lambda: _macro_names(config))
     config.markdown_extensions.append(build.ext)

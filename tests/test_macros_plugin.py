@@ -102,3 +102,27 @@ def test_no_table_on_the_site_has_an_empty_row(built_site):
             if not row.text_content().strip() and not row.xpath(".//img"):
                 empty.append(str(path.relative_to(built_site)))
     assert empty == []
+
+
+def test_under_serve_wrong_plugin_settings_are_shown_and_made_safe(tmp_path, monkeypatch):
+    """`make serve` goes on building with the problems shown in the browser,
+    so with render_by_default or on_error_fail set wrong the stage reports
+    them and sets them right before the plugin's on_config reads them: no
+    page becomes a Jinja template, and no template error can exit()."""
+    from mkdocs.config import load_config
+
+    from macros import stage
+
+    site = assemble(tmp_path / "site", "macros-plugin")
+    monkeypatch.chdir(site)
+    config = load_config(str(site / "mkdocs.yml"))
+    built = stage.on_config(config, fail=False)
+    assert {p.code for p in built.problems} >= {"macros-plugin"}
+    settings = config.plugins["macros"].config
+    assert settings["render_by_default"] is False and settings["on_error_fail"] is False
+    config.plugins["macros"].on_config(config)
+    assert "case_study" in config.plugins["macros"].macros
+    if stage.CURRENT is not None and stage.CURRENT.handler is not None:
+        import logging
+
+        logging.getLogger("mkdocs").removeHandler(stage.CURRENT.handler)

@@ -39,6 +39,7 @@ from .files import check_stray_files  # noqa: E402
 from .yaml_text import check_yaml_text, relocate  # noqa: E402
 from .sources import check_encoding, check_snippets  # noqa: E402
 from .register import (  # noqa: E402
+    MACROS_PLUGIN,
     check_changelog,
     check_coverage,
     check_expansions,
