@@ -54,6 +54,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, STX
 
 from .model import Heading, Link, MacroCall
+from . import markdown_faults
 
 # Jinja-style delimiters chosen so that legal text can never trigger a macro by
 # accident: "{{", "{%" and "{#" (attribute lists) all stay literal.
@@ -138,6 +139,7 @@ class PageFacts:
     unresolved: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, text as written): references the parser left as text, links to ""
     unused_footnotes: list[tuple[int, str]] = field(default_factory=list)  # (line, id): footnote definitions nothing refers to
     opening: list[tuple[str, str, str, int]] = field(default_factory=list)  # the page's first two blocks as parsed: (tag, class, title, list items)
+    markdown_faults: list[tuple[int, str, str, str]] = field(default_factory=list)  # (line, code, message, fix): Markdown read other than written (markdown_faults.py)
 
 
 NON_WORD = re.compile(r"\W+")
@@ -274,6 +276,7 @@ class GuidanceExtension(Extension):
                 priority = next(item.priority for item in md.inlinePatterns._priority if item.name == name)
                 md.inlinePatterns.register(RecordMisses(inner, kind, self), name, priority)
         md.treeprocessors.register(FactsTreeprocessor(md, self), "guidance_facts", 3)
+        markdown_faults.install(md, self)
 
     def names(self) -> tuple[str, ...]:
         """The macros pages may call (worked out once: the plugin's registry
@@ -362,7 +365,9 @@ class MacroBlockProcessor(BlockProcessor):
             # state is 'list', which would strip the output's paragraphs.
             self.parser.state.set("guidance_macro")
             try:
-                self.parser.parseChunk(parent, output)
+                # Without its closing newline: the tables extension makes an
+                # empty last row of it (table-syntax reports such a row).
+                self.parser.parseChunk(parent, output.rstrip("\n"))
             finally:
                 self.parser.state.reset()
             for element in parent[count:]:
@@ -612,6 +617,7 @@ class FactsTreeprocessor(Treeprocessor):
                 facts.unused_footnotes.append((lines.find(f"[^{name}]:", f"footnote:{name}"), name))
         facts.law_findings = list(getattr(self.md, "law_findings", []))
         facts.opening = [_opening(child) for child in [c for c in root if isinstance(c.tag, str)][:2]]
+        markdown_faults.scan(self.md, root, facts, lines)
         # Ids the toc extension made unique by adding _1, _2...: they move
         # when a heading with the same text is added above.
         for heading in facts.headings:

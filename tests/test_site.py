@@ -203,3 +203,15 @@ def test_published_json_schemas_match_the_models(tmp_path):
 
     for path in write_schemas(tmp_path):
         assert path.read_text() == (PROJECT / "schema" / path.name).read_text(), f"run `make schema` ({path.name})"
+
+
+def test_no_table_has_an_empty_row(built_site):
+    """The generated offence and penalty tables ended with an empty row (the
+    expansion's closing newline became a row); table-syntax now reports a
+    short row in the sources, and no built page has a row of empty cells."""
+    empty = []
+    for page in html_files(built_site):
+        for row in parse(page).xpath("//table//tr[td]"):
+            if not "".join(row.itertext()).strip():
+                empty.append(str(page.relative_to(built_site)))
+    assert empty == []

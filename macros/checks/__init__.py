@@ -38,6 +38,7 @@ from .prose import check_abbreviation_file, check_abbreviations, check_sentences
 from .files import check_stray_files  # noqa: E402
 from .yaml_text import check_yaml_text, relocate  # noqa: E402
 from .sources import check_encoding, check_snippets  # noqa: E402
+from .markdown import check_markdown_faults  # noqa: E402
 from .register import (  # noqa: E402
     MACROS_PLUGIN,
     check_changelog,
@@ -108,6 +109,7 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_sentences(project)
     out += check_unsupported_syntax(project)
     out += check_page_openings(project)
+    out += check_markdown_faults(project, out)
     out += check_expansions(project, out)  # last: any call that failed and no check above reported
     return _sorted(relocate(project, out))
 

@@ -1,0 +1,96 @@
+"""Markdown that the parser reads other than it was written, found in the one
+parse (issue 23): with every other check green, the reader would get
+something else than the editor wrote.
+
+- A table with no blank line before it: the parser keeps it in the paragraph
+  above, so readers see a paragraph of pipes. Found by asking the tables
+  extension's own test whether the rest of a paragraph is a table.
+- A table row with more cells than its header (the parser drops the extra
+  cells without a word) or fewer (it publishes empty cells). Found by
+  wrapping the tables extension's own run, which counts each row's cells
+  with its own splitter.
+- A box (`!!! note`, `??? note`) whose body is not indented four spaces: the
+  parser publishes an empty box and the text outside it.
+- Box markers left as text (`!!! tip "..."` in a list item with no blank
+  line before it, or a marker the extension does not read).
+
+`install(md, ext)` wraps the table processor; `scan(md, root, facts, lines)`
+runs in the facts treeprocessor. Both only record (line, code, message,
+fix) in `facts.markdown_faults`; macros/checks/markdown.py reports them.
+"""
+
+from __future__ import annotations
+
+import re
+
+BOX_MARKER = re.compile(r"^(!!!|\?\?\?\+?)\s*[\w-]+(\s+\"[^\"]*\")?\s*$")
+
+
+def install(md, ext) -> None:
+    """Record, for each table the parser builds, each row whose number of
+    cells (by the extension's own splitter) differs from its header's."""
+    if "table" not in md.parser.blockprocessors:
+        return
+    table = md.parser.blockprocessors["table"]
+    original = table.run
+
+    def run(parent, blocks):
+        facts, lines = ext.current, ext.lines
+        if facts is not None and lines is not None and blocks:
+            rows = blocks[0].split("\n")
+            width = len(table.separator)
+            for row in rows[2:]:
+                cells = len(table._split_row(row.strip(" ")))
+                if cells != width:
+                    line = lines.locate(row.strip(), "table-row") or 1
+                    if cells > width:
+                        message = (f"this table row has {cells} cells but its header has {width}, "
+                                   f"so readers would not see the last {cells - width}")
+                        fix = "Give every row as many cells as the header: add a column to the header, or merge the extra cells into one"
+                    else:
+                        message = (f"this table row has {cells} cell(s) but its header has {width}, "
+                                   "so readers would see empty cells")
+                        fix = "Give every row as many cells as the header (write 'None' or '-' where a cell is empty on purpose)"
+                    facts.markdown_faults.append((line, "table-syntax", message, fix))
+        return original(parent, blocks)
+
+    table.run = run
+
+
+def _text(element) -> str:
+    return "".join(element.itertext())
+
+
+def scan(md, root, facts, lines) -> None:
+    """Paragraphs that hold a table or box markers, and boxes left empty."""
+    table = md.parser.blockprocessors["table"] if "table" in md.parser.blockprocessors else None
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in ("p", "li"):
+            # A tight list item holds its text itself, not in a paragraph.
+            rows = (_text(element) if element.tag == "p" else (element.text or "")).split("\n")
+            for i, row in enumerate(rows):
+                stripped = row.strip()
+                if BOX_MARKER.match(stripped):
+                    line = lines.locate(stripped, "box-marker") or 1
+                    facts.markdown_faults.append((
+                        line, "box-syntax", f"'{stripped}' is published as text, not as a box",
+                        "Put a blank line before it (in a list item too), and indent the box's text four spaces under it"))
+                    break
+                if table is not None and i + 1 < len(rows) and "|" in row and table.test(None, "\n".join(r.strip() for r in rows[i:])):
+                    line = lines.locate(stripped, "table-row") or 1
+                    facts.markdown_faults.append((
+                        line, "table-syntax", "this table is published as a paragraph of text with pipes, not as a table",
+                        "Put a blank line before the table's header row"))
+                    break
+        elif element.tag in ("div", "details") and "admonition" in (element.get("class") or "").split() or element.tag == "details":
+            children = [c for c in element if isinstance(c.tag, str) and not (
+                (c.tag == "p" and "admonition-title" in (c.get("class") or "")) or c.tag == "summary")]
+            if not children and not (element.text or "").strip():
+                title = element.find("p") if element.tag == "div" else element.find("summary")
+                words = _text(title).strip() if title is not None else ""
+                line = lines.locate(f'"{words}"', "box-marker") if words else None
+                facts.markdown_faults.append((
+                    line or 1, "box-syntax", f"the box{f' {words!r}' if words else ''} is published empty: its text is not indented under it",
+                    "Indent every line of the box's text four spaces under the !!! or ??? line"))
