@@ -14,6 +14,10 @@ something else than the editor wrote.
 - Box markers left as text (`!!! tip "..."` in a list item with no blank
   line before it, or a marker the extension does not read).
 
+- A web address typed in a sentence (https://..., www....): published as
+  plain text, not a link (guidance pages; in a case study an address is
+  personal data, which check_personal_data reports).
+
 `install(md, ext)` wraps the table processor; `scan(md, root, facts, lines)`
 runs in the facts treeprocessor. Both only record (line, code, message,
 fix) in `facts.markdown_faults`; macros/checks/markdown.py reports them.
@@ -23,6 +27,8 @@ from __future__ import annotations
 
 import re
 
+ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)]", re.I)
+NOT_TEXT = ("a", "code", "pre", "script", "style")
 BOX_MARKER = re.compile(r"^(!!!|\?\?\?\+?)\s*[\w-]+(\s+\"[^\"]*\")?\s*$")
 
 
@@ -61,8 +67,29 @@ def _text(element) -> str:
     return "".join(element.itertext())
 
 
+def _bare_addresses(element, facts, lines, inside: bool = False) -> None:
+    """Web addresses in text that is not a link or code, as published."""
+    skip = inside or element.tag in NOT_TEXT
+    texts = [] if skip else [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):
+            _bare_addresses(child, facts, lines, skip)
+        if not skip:
+            texts.append(child.tail or "")
+    for text in texts:
+        for match in ADDRESS.finditer(text):
+            address = match.group(0)
+            line = lines.locate(address, "bare-address") or 1
+            facts.markdown_faults.append((
+                line, "bare-address", f"'{address}' is published as plain text, not as a link",
+                f"Write it as a link, <https://{address.split('://', 1)[-1]}> or [what it is](https://{address.split('://', 1)[-1]})"))
+
+
 def scan(md, root, facts, lines) -> None:
-    """Paragraphs that hold a table or box markers, and boxes left empty."""
+    """Paragraphs that hold a table or box markers, boxes left empty, and
+    web addresses typed as text on guidance pages."""
+    if not facts.uri.startswith("case-studies/"):
+        _bare_addresses(root, facts, lines)
     table = md.parser.blockprocessors["table"] if "table" in md.parser.blockprocessors else None
     for element in root.iter():
         if not isinstance(element.tag, str):

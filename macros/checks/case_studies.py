@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 
@@ -145,6 +146,7 @@ CASE_REFERENCE = re.compile(
     r"\b\d{2}[\s/-]?[A-Z]{2}[\s/-]?\d{5}[\s/-]?\d{2}\b"
     r"|\b[TSA]\d{4}\s?\d{4}\b"
     r"|\b[A-Z]{1,4}/\d{3,}/\d{2,4}\b"
+    r"|\b\d{2,4}/\d{4,7}/\d{2,4}\b"  # a crime number: force/serial/year (12/34567/26)
     r"|\b(?:URN|CRN|(?:case|crime|incident|log|custody|court|police|job|occurrence|storm|our|your|their)\s+"
     r"(?:ref(?:erence)?\b\.?|number|no\.?|record|log)"
     r"|reference|ref\b\.?)\s*(?:number|no\.?)?\s*[:#]?\s*[A-Z]*[/-]?\d[\w/-]*",
@@ -177,11 +179,16 @@ PERSONAL_DATA = [
     ("a date (possibly a date of birth)", _pattern(re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{2,4}}\b|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I))),
     ("a date of birth", _pattern(re.compile(r"\b(?:date of birth|d\.o\.b\.?|DOB|born on)\b", re.I))),
     ("a case reference", _pattern(CASE_REFERENCE)),
+    # The likeliest identifier in an online-stalking case study.
+    ("a social-media handle", _pattern(re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b"))),
+    # Typed in a sentence, an address is dead text for readers and can
+    # locate a person ("www.example.com/sarah.jones").
+    ("a web address", _pattern(re.compile(r"\b(?:https?://|www\.)[^\s)\]>\"']*[^\s)\]>\"'.,;:!?]", re.I))),
 ]
 
 # Every pattern above needs a digit, an @ or a word about birth. Lines without
 # one are skipped, which keeps the check fast enough to run in every build.
-MAYBE_PERSONAL = re.compile(r"[\d@]|birth|d\.?o\.?b|born", re.I)
+MAYBE_PERSONAL = re.compile(r"[\d@]|birth|d\.?o\.?b|born|://|www\.", re.I)
 
 # Words that may start a sentence in any text.
 FUNCTION_WORDS = set(
@@ -216,7 +223,10 @@ APPOSITION = re.compile(
 # Titles: with an initial ("Mr A", "Ms B") they are the role labels the
 # anonymisation rules recommend; with anything else ("Mr Smith") they are flagged.
 TITLES = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Mx"}
-INITIAL_AFTER = re.compile(r"^\.?\s+[A-Z](?![\w'’])")
+INITIAL_AFTER = re.compile(r"^\.?\s+[A-Z](?:['’]s)?(?![\w'’])")  # "Mr A", "Mr A's"
+# Words that open a quoted message ("Hi V, I only want to talk."): quoting
+# the suspect's messages is normal in a stalking case study.
+GREETINGS = set("hi hey hello hiya dear bye thanks cheers sorry please yes yeah no ok okay morning evening night".split())
 # Two or more words in capitals in a row that are not in the glossary
 # ("SARAH JONES"): a name written in capitals, not an abbreviation.
 CAPITALS_RUN = re.compile(r"\b[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+)+\b")
@@ -269,6 +279,29 @@ class Vocabulary:
         return False
 
 
+# Forenames from a maintained list: Faker's person providers, for English-
+# speaking countries and the languages most spoken in England and Wales after
+# English. A word on it that starts a sentence is read as a name, even with
+# an ordinary ending ("Emily", "Kelly", "Mohammed", "Ahmed").
+FORENAME_LOCALES = ("en_GB", "en_US", "en_IE", "en_IN", "en_NZ", "pl_PL", "ro_RO", "pt_PT", "es_ES", "it_IT",
+                    "fr_FR", "de_DE", "tr_TR", "ar_AA", "hi_IN", "nl_NL")
+
+
+@functools.lru_cache(maxsize=1)
+def forenames() -> frozenset[str]:
+    """The forenames of Faker's person providers for FORENAME_LOCALES (its
+    first_names, first_names_male and first_names_female lists)."""
+    import importlib
+
+    names: set[str] = set()
+    for locale in FORENAME_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in ("first_names", "first_names_male", "first_names_female"):
+            value = getattr(provider, attribute, None) or ()
+            names.update(value.keys() if isinstance(value, dict) else value)
+    return frozenset(names)
+
+
 def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
     """Flag patterns of personal data, and capitalised words not on the allow-list.
 
@@ -307,9 +340,10 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
                 if APPOSITION.match(after) or (word in FORENAME_WORDS and (starts or after.startswith((",", ":")))):
                     pass  # a forename, even though it is also a word
                 elif starts and (
-                    word.lower() in FUNCTION_WORDS or ORDINARY_ENDING.search(word) or word.lower() in vocabulary
+                    word.lower() in FUNCTION_WORDS or word.lower() in GREETINGS
+                    or ((ORDINARY_ENDING.search(word) or word.lower() in vocabulary) and word not in forenames())
                 ):
-                    continue  # an ordinary word that starts a sentence
+                    continue  # an ordinary word that starts a sentence (never a forename: "Emily", "Ahmed")
                 out.append(problem("personal-data", page.path, number,
                                    f"'{word}' may be a personal or place name",
                                    "Use a role label or initials instead (for example 'the victim', 'Mr A'); "
