@@ -25,11 +25,12 @@ from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
 from macros import citations, exports, printview, project as project_index, render, serve, stage  # noqa: E402
-from macros import offline_reading, search  # noqa: E402
+from macros import feeds, law_on_a_date, offline_reading, search  # noqa: E402
 
 _MODULES = {"citations": "macros.citations", "exports": "macros.exports", "printview": "macros.printview",
             "project_index": "macros.project", "render": "macros.render", "serve": "macros.serve", "stage": "macros.stage",
-            "offline_reading": "macros.offline_reading", "search": "macros.search"}
+            "offline_reading": "macros.offline_reading", "search": "macros.search",
+            "feeds": "macros.feeds", "law_on_a_date": "macros.law_on_a_date"}
 
 
 def _code_stamp() -> int:
@@ -243,6 +244,10 @@ def on_files(files, config):
         return files
     for uri, content in render.generated_pages(project, chapters).items():
         files.append(File.generated(config, uri, content=content))
+    # The law data for the "Law on a date" page, and the Atom feeds.
+    files.append(File.generated(config, law_on_a_date.DATA_JS, content=law_on_a_date.data_js(project)))
+    for name, content in feeds.all_feeds(project, config.site_url or "").items():
+        files.append(File.generated(config, name, content=content))
     # Machine-readable exports, as files so that pages can link to them;
     # written in on_env, once the pages have been parsed.
     for name in EXPORTS:

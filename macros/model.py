@@ -213,7 +213,21 @@ class Offence(Strict):
     alternative_verdicts: str | None = Field(default=None, description="For example 'PHA s.2 (s.4(5))'.")
 
 
+class Order(Strict):
+    """What kind of order a provision gives the court (for the "Law on a
+    date" page, macros/law_on_a_date.py). `decided_from`/`decided_before`:
+    the dates of the decision (conviction, acquittal) for which this
+    provision is the one that applies, where that differs from when it is in
+    force (PHA s.5 orders: convictions before 1 December 2020, when the
+    Sentencing Code, SA 2020 s.2, took over)."""
+
+    made: Literal["on conviction", "on acquittal", "on application"] = Field(description="When the court makes it.")
+    decided_from: dt.date | None = Field(default=None, description="For decisions on or after this day only.")
+    decided_before: dt.date | None = Field(default=None, description="For decisions before this day only.")
+
+
 class Provision(Strict):
+    order: Order | None = Field(default=None, description="For a provision that gives the court power to make an order: when it is made (shown on the Law on a date page).")
     heading: str | None = Field(default=None, description="The section's heading as on legislation.gov.uk.")
     in_force_from: InForce = Field(description="YYYY-MM-DD, or the words: not in force.")
     in_force_to: DateOrUnverified | None = Field(default=None, description="YYYY-MM-DD if repealed or ceased to apply from that day.")

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 import yaml
 
+from . import law_on_a_date
 from .project import Project
 
 REGISTER_URI = "recommendations/index.md"
@@ -22,6 +23,7 @@ WHATS_NEW_URI = "whats-new.md"
 LAW_URI = "law.md"
 LAW_CHANGES_URI = "law-changes.md"
 PRINT_URI = "print.md"
+LAW_ON_A_DATE_URI = "law-on-a-date.md"  # macros/law_on_a_date.py
 
 
 def rel(target: str, from_uri: str) -> str:
@@ -380,6 +382,7 @@ def reference_pages(project: Project) -> dict[str, str]:
             WHATS_NEW_URI: whats_new_page(project),
             LAW_URI: law_page(project),
             LAW_CHANGES_URI: law_changes_page(project),
+            LAW_ON_A_DATE_URI: law_on_a_date.page(project),
         }
         for item_id in project.items:
             cached[item_uri(item_id)] = item_page(project, item_id)
