@@ -182,6 +182,7 @@
     rulesOn(conviction).forEach(function (r) {
       ruleList.appendChild(el("li", {"data-rule": r.rule.id}, [el("strong", {}, [r.rule.title + ": "]), r.text]));
     });
+    result.setAttribute("data-answer", offence + "/" + conviction);
     var address = location.href;
     result.replaceChildren(
       el("h2", {id: "law-date-answer", tabindex: "-1"}, ["The law on " + long(offence)]),
@@ -199,6 +200,7 @@
 
   function problem(text) {
     result.replaceChildren();
+    result.setAttribute("data-answer", "problem");
     summary.textContent = text;
   }
 

@@ -1,0 +1,228 @@
+"""The "Law on a date" page in Chromium (issue 21): the answers it gives for
+dates of offence and conviction, against a table of expected answers taken
+from the legislation (not from provisions.yml); the shareable address; the
+page with no JavaScript (every period of every provision as tables); print.
+
+Each expected answer names where it can be checked: the legislation.gov.uk
+address of the provision or of the instrument that changed it. `read` says
+how it was checked for this table on 7 December 2026: "read" where the text
+was read that day (the Statute Law Database text of the Act, as held at
+github.com/legalize-dev/legalize-uk, which reproduces legislation.gov.uk's
+revised text), "known" where the answer is the position stated in those
+instruments as the author of this table knew it, matched against the
+address given, and to be read again by the reviewer of the law data. The
+offline copy, accessibility, phone width and first-visit weight of the page
+are checked with every other page (test_pages.py, test_phone.py,
+test_reader.py, test_offline_reading.py)."""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, goto, new_context, wait_until
+
+pytestmark = pytest.mark.browser
+
+PAGE = "law-on-a-date/"
+LEG = "https://www.legislation.gov.uk/"
+PCA_175 = LEG + "ukpga/2017/3/section/175"  # read: s.175(3) and (4)
+SI_2017_399 = LEG + "uksi/2017/399/made"  # s.175 in force 3 April 2017
+CJA_282 = LEG + "ukpga/2003/44/section/282"  # 6 to 12 months, offences committed on or after commencement
+SI_2022_500 = LEG + "uksi/2022/500/made"  # s.282 in force 2 May 2022 (reg. 3); s.154 references (reg. 5)
+PHA_COMMENCE = LEG + "uksi/1997/1418/made"  # PHA ss.1 to 7 in force 16 June 1997
+SI_1998_1902 = LEG + "uksi/1998/1902/made"  # PHA s.3(3) to (9) in force 1 September 1998
+SI_2012_2075 = LEG + "uksi/2012/2075/made"  # PFA 2012 s.111 (PHA ss.2A, 4A) in force 25 November 2012
+SI_2020_26 = LEG + "uksi/2020/26/made"  # SPA 2019 in force 20 January 2020
+SI_2015_778 = LEG + "uksi/2015/778/made"  # CJCA 2015 s.32 (MCA 1988 s.1 either way) in force 13 April 2015
+SI_2023_1420 = LEG + "uksi/2023/1420/made"  # OSA 2023 Part 10 offences in force 31 January 2024
+SA_2 = LEG + "ukpga/2020/17/section/2"  # the Sentencing Code applies to convictions on or after 1 December 2020
+SI_2020_1236 = LEG + "uksi/2020/1236/made"
+
+YES, NO = "yes", "no"
+# (offence date, provision as the page cites it, in force?, maximum on
+#  indictment (pattern), maximum on summary conviction (pattern), sources, how checked)
+OFFENCE_DATES = [
+    ("1997-06-15", "PHA s.4", NO, None, None, [PHA_COMMENCE], "known"),
+    ("1997-06-16", "PHA s.4", YES, r"^5 years", r"^6 months", [PHA_COMMENCE, LEG + "ukpga/1997/40/section/4/enacted"], "known"),
+    ("2016-06-01", "PHA s.4", YES, r"^5 years", r"^6 months", [LEG + "ukpga/1997/40/section/4/2016-06-01"], "known"),
+    ("2017-04-02", "PHA s.4", YES, r"^5 years", r"^6 months", [PCA_175, SI_2017_399], "read"),
+    ("2017-04-03", "PHA s.4", YES, r"^10 years", r"^6 months", [PCA_175, SI_2017_399], "read"),
+    ("2022-05-01", "PHA s.4", YES, r"^10 years", r"^6 months", [CJA_282, SI_2022_500], "known"),
+    ("2022-05-02", "PHA s.4", YES, r"^10 years", r"^12 months", [CJA_282, SI_2022_500], "known"),
+    ("2026-12-07", "PHA s.4", YES, r"^10 years", r"^12 months", [LEG + "ukpga/1997/40/section/4"], "known"),
+    ("2012-11-24", "PHA s.4A", NO, None, None, [SI_2012_2075], "known"),
+    ("2012-11-25", "PHA s.4A", YES, r"^5 years", r"^6 months", [SI_2012_2075, LEG + "ukpga/1997/40/section/4A/2012-11-25"], "known"),
+    ("2017-04-02", "PHA s.4A", YES, r"^5 years", r"^6 months", [PCA_175, SI_2017_399], "read"),
+    ("2017-04-03", "PHA s.4A", YES, r"^10 years", r"^6 months", [PCA_175, SI_2017_399], "read"),
+    ("2022-05-02", "PHA s.4A", YES, r"^10 years", r"^12 months", [LEG + "ukpga/1997/40/section/4A", SI_2022_500], "known"),
+    ("1998-08-31", "PHA s.3(6)", NO, None, None, [SI_1998_1902], "known"),
+    ("2022-05-01", "PHA s.3(6)", YES, r"^5 years", r"^6 months", [LEG + "ukpga/1997/40/section/3", CJA_282], "known"),
+    ("2022-05-02", "PHA s.3(6)", YES, r"^5 years", r"^12 months", [CJA_282, SI_2022_500], "known"),
+    ("2022-05-01", "PHA s.5(5)", YES, r"^5 years", r"^6 months", [LEG + "ukpga/1997/40/section/5", CJA_282], "known"),
+    ("2022-05-02", "PHA s.5(5)", YES, r"^5 years", r"^12 months", [CJA_282, SI_2022_500], "known"),
+    ("2022-05-01", "CDA s.32(1)(a)", YES, r"^2 years", r"^6 months", [LEG + "ukpga/1998/37/section/32", CJA_282], "known"),
+    ("2022-05-02", "CDA s.32(1)(a)", YES, r"^2 years", r"^12 months", [CJA_282, SI_2022_500], "known"),
+    ("2017-04-02", "CDA s.32(1)(b)", YES, r"^7 years", r"^6 months", [PCA_175, SI_2017_399], "read"),
+    ("2017-04-03", "CDA s.32(1)(b)", YES, r"^14 years", r"^6 months", [PCA_175, SI_2017_399], "read"),
+    ("2022-05-02", "CDA s.32(1)(b)", YES, r"^14 years", r"^12 months", [CJA_282, SI_2022_500], "known"),
+    ("2020-01-19", "SPA s.8", NO, None, None, [SI_2020_26], "known"),
+    ("2020-01-20", "SPA s.8", YES, r"^5 years", r"^6 months", [SI_2020_26, LEG + "ukpga/2019/9/section/8/2020-01-20"], "known"),
+    ("2022-05-02", "SPA s.8", YES, r"^5 years", r"12 months|general limit", [LEG + "ukpga/2019/9/section/8", SI_2022_500], "known"),
+    ("2022-05-01", "SPA s.11", YES, r"^5 years", r"^6 months", [LEG + "ukpga/2019/9/section/11/2022-05-01"], "known"),
+    ("2022-05-02", "SPA s.11", YES, r"^5 years", r"12 months|general limit", [LEG + "ukpga/2019/9/section/11", SI_2022_500], "known"),
+    ("2015-04-12", "Malicious Communications Act 1988, s.1(1)", YES, r"(?i)none|not triable", r"fine", [SI_2015_778, LEG + "ukpga/1988/27/section/1/2015-04-12"], "known"),
+    ("2015-04-13", "Malicious Communications Act 1988, s.1(1)", YES, r"^2 years", r"^6 months", [SI_2015_778, LEG + "ukpga/2015/2/section/32"], "known"),
+    ("2022-05-02", "Malicious Communications Act 1988, s.1(1)", YES, r"^2 years", r"^12 months", [LEG + "ukpga/1988/27/section/1", SI_2022_500], "known"),
+    ("2024-01-30", "Online Safety Act 2023, s.181", NO, None, None, [SI_2023_1420], "known"),
+    ("2024-01-31", "Online Safety Act 2023, s.181", YES, None, None, [SI_2023_1420], "known"),
+]
+# (offence date, conviction date, order as cited, available?, sources, how checked)
+CONVICTION_DATES = [
+    ("2019-06-01", "2020-11-30", "PHA s.5", YES, [SA_2, SI_2020_1236], "known"),
+    ("2019-06-01", "2020-11-30", "Sentencing Act 2020, s.360", NO, [SA_2, SI_2020_1236], "known"),
+    ("2019-06-01", "2020-12-01", "PHA s.5", NO, [SA_2, SI_2020_1236], "known"),
+    ("2019-06-01", "2020-12-01", "Sentencing Act 2020, s.360", YES, [SA_2, SI_2020_1236], "known"),
+]
+
+
+def test_the_table_of_expected_answers_is_big_enough_and_sourced():
+    """Issue 21: at least 30 dates, across every provision with more than one
+    period of maxima, each with where it can be checked."""
+    assert len(OFFENCE_DATES) + len(CONVICTION_DATES) >= 30
+    several_periods = {"PHA s.4", "PHA s.4A", "PHA s.3(6)", "PHA s.5(5)", "CDA s.32(1)(a)", "CDA s.32(1)(b)",
+                       "SPA s.8", "SPA s.11", "Malicious Communications Act 1988, s.1(1)"}
+    assert several_periods <= {row[1] for row in OFFENCE_DATES}
+    for row in OFFENCE_DATES + CONVICTION_DATES:
+        assert row[-2] and all(s.startswith(LEG) for s in row[-2]) and row[-1] in ("read", "known"), row
+
+
+@pytest.fixture(scope="module")
+def law_page(browser):
+    context = new_context(browser, viewport=DESKTOP)
+    yield context.new_page()
+    context.close()
+
+
+def answer(page, site_url: str, offence: str, conviction: str = "") -> dict:
+    """Open the page's address for the dates and read the answer: cite ->
+    {state, cells}. Waits for the answer for those dates to be shown."""
+    query = f"?offence={offence}" + (f"&conviction={conviction}" if conviction else "")
+    goto(page, site_url + PAGE + query)
+    wait_until(page, f"document.querySelector('#law-date-result')?.dataset.answer === '{offence}/{conviction}'",
+               message="the answer for " + query)
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#law-date-result tbody tr')].map(tr =>
+        [tr.dataset.cite + '|' + tr.dataset.kind, {state: tr.children[1].dataset.state,
+          cells: [...tr.children].map(td => td.textContent.trim())}]))""")
+
+
+@pytest.mark.parametrize("offence, cite, state, indictment, summary, sources, checked", OFFENCE_DATES,
+                         ids=[f"{r[1]}-{r[0]}" for r in OFFENCE_DATES])
+def test_the_answer_for_an_offence_date(law_page, site_url, offence, cite, state, indictment, summary, sources, checked):
+    rows = answer(law_page, site_url, offence)
+    row = rows.get(cite + "|offence")
+    assert row is not None, f"{cite} is not in the answer: {sorted(rows)}"
+    assert row["state"] == state, f"{cite} on {offence}: {row['cells'][1]}"
+    if indictment:
+        assert re.search(indictment, row["cells"][3]), f"{cite} on {offence}, on indictment: {row['cells'][3]}"
+    if summary:
+        assert re.search(summary, row["cells"][4]), f"{cite} on {offence}, summary: {row['cells'][4]}"
+    if state == NO:
+        assert "Not an offence in force" in row["cells"][3]
+
+
+@pytest.mark.parametrize("offence, conviction, cite, state, sources, checked", CONVICTION_DATES,
+                         ids=[f"{r[2]}-{r[1]}" for r in CONVICTION_DATES])
+def test_the_order_available_goes_by_the_date_of_conviction(law_page, site_url, offence, conviction, cite, state, sources, checked):
+    rows = answer(law_page, site_url, offence, conviction)
+    row = rows.get(cite + "|order")
+    assert row is not None, f"{cite} is not in the answer: {sorted(rows)}"
+    assert row["state"] == state, f"{cite}, convicted {conviction}: {row['cells'][1]}"
+
+
+def test_each_row_links_to_the_text_on_that_date_the_guidance_and_its_entry(law_page, site_url):
+    answer(law_page, site_url, "2016-06-01")
+    links = law_page.evaluate("""() => [...document.querySelectorAll('#law-date-result tbody tr[data-cite="PHA s.4A"] a')]
+        .map(a => [a.textContent, a.href])""")
+    hrefs = dict(links)
+    assert hrefs["Text on 1 June 2016"] == LEG + "ukpga/1997/40/section/4A/2016-06-01"
+    assert urlsplit(hrefs["Guidance"]).path.endswith("/offences/")
+    assert urlsplit(hrefs["Provisions and cases"]).path.endswith("/law/")
+    for text, href in links:  # every link on our own site leads to a heading that exists
+        if href.startswith(site_url) and "#" in href:
+            fragment = href.split("#", 1)[1]
+            page = law_page.context.new_page()
+            goto(page, href)
+            assert page.locator(f"[id='{fragment}']").count() == 1, href
+            page.close()
+
+
+def test_the_form_gives_the_answer_an_address_to_share_and_says_so_to_screen_readers(law_page, site_url):
+    page = law_page
+    goto(page, site_url + PAGE)
+    wait_until(page, "document.documentElement.dataset.lawDate === 'ready'", message="the page's script")
+    assert page.get_by_label("Date of the offence").get_attribute("type") == "date"
+    assert page.get_by_label("Date of conviction (optional)").get_attribute("type") == "date"
+    assert page.locator("#law-date-summary").get_attribute("aria-live") == "polite"
+    page.get_by_label("Date of the offence").fill("2016-06-01")
+    page.get_by_label("Date of conviction (optional)").fill("2026-04-01")
+    page.get_by_role("button", name="Show the law on these dates").click()
+    wait_until(page, "document.querySelector('#law-date-summary').textContent.startsWith('On 1 June 2016')",
+               message="the summary")
+    assert parse_qs(urlsplit(page.url).query) == {"offence": ["2016-06-01"], "conviction": ["2026-04-01"]}
+    assert page.evaluate("document.activeElement.id") == "law-date-answer"
+    shared = page.url
+    goto(page, shared)  # the address alone gives the same answer
+    wait_until(page, "document.querySelector('#law-date-summary').textContent.startsWith('On 1 June 2016')",
+               message="the answer from the address")
+    page.get_by_label("Date of conviction (optional)").fill("2016-05-01")
+    page.get_by_role("button", name="Show the law on these dates").click()
+    wait_until(page, "document.querySelector('#law-date-summary').textContent.includes('before the date of the offence')",
+               message="the message for a conviction before the offence")
+
+
+def test_without_javascript_every_period_of_every_provision_is_a_table(browser, site_url):
+    context = new_context(browser, viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    goto(page, site_url + PAGE)
+    assert page.locator("#law-date-tool").is_hidden()  # the form needs the script; the tables do not
+    headings = page.locator("article h3").all_inner_texts()
+    for cite in ("PHA s.4", "PHA s.4A", "PHA s.5(5)", "SPA s.8", "Sentencing Act 2020, s.360"):
+        assert any(h.startswith(cite + ":") for h in headings), cite
+    table = page.locator("xpath=//h3[@id='law-pha-s-4a']/following-sibling::table[1]")
+    rows = table.locator("tbody tr").all_inner_texts()
+    assert len(rows) == 3 and "10 years" in rows[2] and "12 months" in rows[2], rows
+    assert any("Commencement not confirmed" in t for t in page.locator("article li").all_inner_texts())
+    context.close()
+
+
+def test_the_answer_prints_with_its_dates_the_data_date_and_its_address(law_page, site_url):
+    page = law_page
+    answer(page, site_url, "2016-06-01", "2026-04-01")
+    page.emulate_media(media="print")
+    try:
+        assert page.locator("#law-date-form").is_hidden()
+        dates = page.locator(".law-date__dates").inner_text()
+        assert "1 June 2016" in dates and "1 April 2026" in dates and "Law data as at" in dates
+        assert "offence=2016-06-01" in page.locator(".law-date__address").inner_text()
+        assert page.locator("#law-date-result table").is_visible()
+    finally:
+        page.emulate_media(media="screen")
+
+
+def time_to_answer(page, site_url: str, runs: int = 5) -> float:
+    """Median seconds from pressing the button to the answer shown (for make bench)."""
+    goto(page, site_url + PAGE)
+    wait_until(page, "document.documentElement.dataset.lawDate === 'ready'", message="the page's script")
+    times = []
+    for n in range(runs):
+        page.get_by_label("Date of the offence").fill(f"2016-06-0{n + 1}")
+        start = time.perf_counter()
+        page.get_by_role("button", name="Show the law on these dates").click()
+        wait_until(page, f"document.querySelector('#law-date-summary').textContent.startsWith('On {n + 1} June 2016')",
+                   message="the answer")
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
