@@ -1,14 +1,15 @@
-"""The "Law on a date" page: the law data (provisions.yml) as the browser
-needs it, and the page's Markdown, which shows every period of every
-provision as tables for a reader without JavaScript.
+"""The "Law on a date" page's data: the law data (provisions.yml) as the
+browser needs it.
 
 In: the loaded Project (its law data, search.yml's defining sections, the
 pages that call the offence tables). Out: `data(project)`, a dict written as
 `assets/javascripts/law-data.js` (a script that sets `window.LAW_DATA`, so it
-loads from the file system too, where fetching JSON is refused), and
-`page(project)`, the page's Markdown. The answer for a date is worked out in
-the browser by docs/assets/javascripts/law-on-a-date.js from that data only;
-nothing of the law is written twice.
+loads from the file system too, where fetching JSON is refused). The page's
+Markdown, which shows every period of every provision as tables for a reader
+without JavaScript, is render.law_on_a_date_page(project), from the same
+data. The answer for a date is worked out in the browser by
+docs/assets/javascripts/law-on-a-date.js from that data only; nothing of the
+law is written twice.
 
 The rules of law the page applies (each from the data, never from here):
 - an offence's maxima are those of the period that contains the date the
@@ -177,156 +178,3 @@ def data_js(project: Project) -> str:
     text = json.dumps(data(project), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return "// Generated from provisions.yml at build time (macros/law_on_a_date.py). Do not edit.\n" \
            f"window.LAW_DATA = {text.replace('</', '<' + chr(92) + '/')};\n"
-
-
-# ---------------------------------------------------------------------------
-# The page (what a reader without JavaScript sees, and the form for those with it)
-# ---------------------------------------------------------------------------
-
-def _long(value) -> str:
-    from .render import long_date
-
-    return long_date(value) if isinstance(value, dt.date) else str(value)
-
-
-def _cell(text) -> str:
-    from .render import one_line
-
-    return one_line(str(text or "")).replace("|", "\\|")
-
-
-def _period_words(start, end) -> str:
-    if start in (None, "unverified"):
-        start_words = "From a date not yet confirmed"
-    else:
-        start_words = f"From {_long(start)}"
-    if end is None:
-        return start_words + " onwards"
-    if end == "unverified":
-        return start_words + " to a date not yet confirmed"
-    return f"{start_words} to {_long(end - dt.timedelta(days=1))}"
-
-
-FORM = """<div class="law-date" id="law-date-tool" hidden>
-<form class="law-date__form" id="law-date-form" action="" method="get">
-<p class="law-date__field"><label for="law-date-offence">Date of the offence</label>
-<span class="law-date__hint" id="law-date-offence-hint">For a course of conduct, its last day.</span>
-<input type="date" id="law-date-offence" name="offence" aria-describedby="law-date-offence-hint" required></p>
-<p class="law-date__field"><label for="law-date-conviction">Date of conviction (optional)</label>
-<span class="law-date__hint" id="law-date-conviction-hint">Leave it empty if there is none yet.</span>
-<input type="date" id="law-date-conviction" name="conviction" aria-describedby="law-date-conviction-hint"></p>
-<p><button type="submit" class="md-button md-button--primary">Show the law on these dates</button></p>
-</form>
-<p class="law-date__summary" id="law-date-summary" role="status" aria-live="polite"></p>
-<div id="law-date-result"></div>
-</div>
-"""
-
-
-def page(project: Project) -> str:
-    """The page's Markdown: what it does and does not decide, the form (shown
-    by the script), and every period of every provision as tables."""
-    from .render import _front, rel
-
-    info = data(project)
-    when = _long(dt.date.fromisoformat(info["as_at"])) if info["as_at"] else "the date shown on each provision"
-    earliest = _long(dt.date.fromisoformat(info["earliest"])) if info["earliest"] else None
-    out = [
-        _front("Law on a date", "The offences, maxima and orders that applied on the date of an offence, and what the date of conviction changes."),
-        "# Law on a date\n",
-        "Give the date of the offence, and the date of conviction if there is one.",
-        "The page shows, for each offence and order in this guidance, whether it was in force on that date, its mode of trial, its maxima, the alternative verdicts, and what the date of conviction changes.",
-        "For a course of conduct, give its last day.",
-        "For the 2017 increase in the maxima for PHA ss.4 and 4A and CDA s.32, the Policing and Crime Act 2017, s.175(4), treats a course of conduct over two or more days as committed on the last of them; for other changes, check the changing provision's own rule.",
-        "The address of the answer holds the dates, so you can bookmark it or paste it into a file note.\n",
-        '!!! warning "What this page does not decide"',
-        f"    The law data is as at {when}." + (f" It covers dates from {earliest}." if earliest else ""),
-        "    It does not decide whether conduct is one course of conduct or several, when an offence was committed, or which offence to charge.",
-        "    A date the data does not record is shown as not confirmed, never guessed: check the text on legislation.gov.uk for that date.",
-        "    Each row links to the text of the provision as it stood on the date you give.\n",
-        FORM,
-        "## Every period of every provision\n",
-        "These tables hold everything the page works from, for every date the data covers.",
-        f"Each provision's sources are on [Provisions and cases]({rel('law.md', URI)}).\n",
-    ]
-    for row in info["rows"]:
-        out.append(f"### {row['cite']}: {row['name']} {{#{row['id']}}}\n")
-        facts = [("In force", _in_force_words(row))]
-        if row.get("where"):
-            facts.append(("Where", row["where"]))
-        if row["kind"] == "offence":
-            facts.append(("Mode of trial", row["mode"]))
-            facts.append(("Alternative verdicts", row.get("alt") or "None recorded"))
-        else:
-            facts.append(("Order", _order_words(row)))
-        links = [f"[the text]({row['url']})", f"[Provisions and cases]({rel(row['entry'].split('#')[0].rstrip('/') + '.md', URI)}#{row['entry'].split('#')[1]}){{ .law-entry }}"]
-        if row.get("guide"):
-            page_part, _, anchor = row["guide"].partition("#")
-            links.append(f"[the guidance]({rel(page_part.rstrip('/') + '.md', URI)}{'#' + anchor if anchor else ''}){{ .law-guide }}")
-        facts.append(("Read", ", ".join(links)))
-        out += [f"- **{name}:** {_cell(value) if name != 'Read' else value}" for name, value in facts]
-        out.append("")
-        if row["kind"] == "offence":
-            out += ["| Offences committed | On indictment | On summary conviction | Set by |", "|---|---|---|---|"]
-            for period in row["periods"]:
-                start = dt.date.fromisoformat(period["from"]) if _is_date(period["from"]) else period["from"]
-                end = dt.date.fromisoformat(period["before"]) if _is_date(period["before"]) else period["before"]
-                cells = [_period_words(start, end), _value(row, period, "ind"), _value(row, period, "sum"), period.get("by") or ""]
-                out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-            out.append("")
-    if info["rules"]:
-        out.append("## What the date of conviction changes\n")
-        for rule in info["rules"]:
-            out.append(f"### {rule['title']}\n")
-            out.append(_cell(rule["applies_to"]) + "\n")
-            out += ["| Convictions | What applies |", "|---|---|"]
-            for period in rule["periods"]:
-                start = dt.date.fromisoformat(period["from"]) if _is_date(period["from"]) else None
-                end = dt.date.fromisoformat(period["before"]) if _is_date(period["before"]) else None
-                out.append(f"| {_cell(_period_words(start, end))} | {_cell(period['rule'])} |")
-            out.append("")
-    return "\n".join(out)
-
-
-def _is_date(value) -> bool:
-    return bool(re.fullmatch(r"\d{4}-\d\d-\d\d", str(value or "")))
-
-
-def _value(row, period, field) -> str:
-    text = period.get(field)
-    if text == "unverified":
-        return "Not confirmed: check the current position"
-    if text:
-        return text
-    if field == "ind" and row["mode"] == "summary only":
-        return "Not triable on indictment"
-    if field == "sum" and row["mode"] == "indictable only":
-        return "Not triable summarily"
-    return "Not recorded"
-
-
-def _in_force_words(row) -> str:
-    start = row["from"]
-    if start == "unverified":
-        text = "Commencement not confirmed: check the current position"
-    elif start == "not in force":
-        text = "Not in force" + (f" (checked {_long(dt.date.fromisoformat(row['checked']))})" if row.get("checked") else "")
-    else:
-        text = f"From {_long(dt.date.fromisoformat(start))}"
-    if row.get("to") == "unverified":
-        text += "; until a date not yet confirmed"
-    elif row.get("to"):
-        text += f"; until {_long(dt.date.fromisoformat(row['to']) - dt.timedelta(days=1))}"
-    return text
-
-
-def _order_words(row) -> str:
-    made = {"on conviction": "Made on conviction", "on acquittal": "Made on acquittal",
-            "on application": "Made on application, whether or not anyone is prosecuted"}[row["order"]]
-    if row.get("decided_from") and row.get("decided_before"):
-        return f"{made}, for decisions from {_long(dt.date.fromisoformat(row['decided_from']))} to {_long(dt.date.fromisoformat(row['decided_before']) - dt.timedelta(days=1))}"
-    if row.get("decided_before"):
-        return f"{made}, for decisions before {_long(dt.date.fromisoformat(row['decided_before']))}"
-    if row.get("decided_from"):
-        return f"{made}, for decisions on or after {_long(dt.date.fromisoformat(row['decided_from']))}"
-    return made

@@ -30,12 +30,13 @@ def test_the_guidance_opens_and_search_answers_with_no_connection(browser, built
     finally:
         server.shutdown()
         server.server_close()  # the connection drops: nothing answers on that port
-    for rel in ["offences/", "protective-orders/", "pleas/", "bail-and-updates/", "sentencing/"]:
+    for rel in ["offences/", "protective-orders/", "pleas/", "bail-and-updates/", "sentencing/", "law-on-a-date/?offence=2016-06-01"]:
         goto(page, url + rel)
         assert page.locator("article h1").first.is_visible(), rel
         note = page.locator(".stored-copy")
         assert note.is_visible(), f"{rel}: no notice that this is the stored copy"
         assert "stored on this device on" in note.inner_text()
+    assert page.locator("#law-date-result tbody tr").count() > 10, "offline, the law on a date gave no answer"
     assert search(page, "s.4A")[0].replace(url, "").startswith("offences/")
     context.close()
 

@@ -175,7 +175,8 @@ def audit(browser, built_site) -> list[Auditor]:
     """The audit of every page of the real site, run once (both contexts side
     by side) for the two tests below; returns the auditors, closed."""
     server, url = serve_compressed(built_site)
-    pages = site_pages(built_site)
+    # The law on a date also with an answer shown (its script builds the table).
+    pages = site_pages(built_site) + ["law-on-a-date/?offence=2016-06-01&conviction=2026-04-01"]
     auditors = [Auditor(browser, url, scheme, viewport, audits_once=n == 0, first_visits=viewport is PHONE)
                 for n, (scheme, viewport) in enumerate(CONTEXTS)]
     try:

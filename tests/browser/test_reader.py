@@ -114,7 +114,7 @@ def phone_page(browser):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["offences/", "pleas/", "protective-orders/"])
+@pytest.mark.parametrize("path", ["offences/", "pleas/", "protective-orders/", "law-on-a-date/?offence=2016-06-01&conviction=2026-04-01"])
 def test_phone_width_has_no_page_level_sideways_scroll(phone_page, site_url, path):
     page = phone_page
     goto(page, site_url + path)
@@ -123,7 +123,7 @@ def test_phone_width_has_no_page_level_sideways_scroll(phone_page, site_url, pat
                           "requestAnimationFrame(() => done(document.documentElement.scrollWidth)))))")
     assert width <= PHONE["width"], f"page is {width}px wide"
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"phone-{path.strip('/')}.png"), full_page=False)
+    page.screenshot(path=str(ARTIFACTS / f"phone-{path.split('/')[0]}.png"), full_page=False)
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +149,19 @@ def test_offline_copy_navigates_and_searches_from_file(browser, offline_copy):
     results = search(page, "restraining order on acquittal")
     assert results and all(href.startswith("file://") for href in results), results
     assert all(u.startswith(("file://", "data:", "blob:", "about:")) for u in requests), requests
+    assert csp_violations(page) == []
+    context.close()
+
+
+def test_offline_copy_answers_the_law_on_a_date_from_file(browser, offline_copy):
+    """From the file system the data loads as a script (fetching JSON from
+    file:// is refused), and the address keeps the dates."""
+    context = new_context(browser, offline=True)
+    page = context.new_page()
+    goto(page, (offline_copy / "law-on-a-date.html").as_uri() + "?offence=2017-04-03")
+    wait_until(page, "document.querySelector('#law-date-result')?.dataset.answer === '2017-04-03/'", message="the answer")
+    row = page.locator('#law-date-result tr[data-cite="PHA s.4A"] td').nth(3).inner_text()
+    assert row.startswith("10 years"), row
     assert csp_violations(page) == []
     context.close()
 
