@@ -281,6 +281,7 @@ def main() -> int:
         check1, check10 = timed((check + [str(one)], PROJECT), (check + [str(ten)], PROJECT), runs=SCALING_RUNS)
         refresh = save_to_refresh(tmp)
         weights = page_weights(tmp / "out-real")
+        law_rows = law_on_a_date_report(tmp / "out-real")
         suite = suite_time() if os.environ.get("BENCH_SUITE", "1") != "0" else None
 
     overhead, overhead10, ratio = full / bare, t10 / bare10, t10 / t1
@@ -295,6 +296,7 @@ def main() -> int:
         refresh,
     ]
     rows += lighthouse_report()
+    rows += law_rows
     rows += [suite] if suite else []
     print(f"Benchmark (fastest of {RUNS} interleaved runs, {SCALING_RUNS} for scaling; {os.cpu_count()} CPUs)")
     for name, figure, budget, ok in rows:
@@ -304,6 +306,51 @@ def main() -> int:
     print(f"  {'Page weight':15} HTML median {weights['median']} KB, largest {weights['largest']}; "
           f"shared CSS and JavaScript {weights['assets']} KB (uncompressed)")
     return 0 if all(ok for *_, ok in rows) else 1
+
+
+# ---------------------------------------------------------------------------
+# The "Law on a date" page in Chromium: its first-visit weight and the time
+# from pressing the button to the answer shown (issue 21)
+
+
+def law_on_a_date_report(site: Path) -> list[tuple]:
+    """Rows for the report: the page's first visit, served compressed (bytes
+    up to the load event, as the page audit measures them), and the median
+    time to answer a query, in Debian's Chromium. A row that cannot be
+    measured (no Chromium) says so and counts as over budget."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import DESKTOP, PHONE, chromium_path, first_visit_bytes, launch, new_context, serve_compressed
+    from tests.browser.test_law_on_a_date import time_to_answer
+
+    path = chromium_path()
+    if not path:
+        return [("Law on a date", "not measured: Chromium is not installed", "<= 100 KB", False)]
+    server, url = serve_compressed(site)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch(playwright, path)
+            context = new_context(browser, viewport=PHONE)
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Page.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            moved, responses = first_visit_bytes(page, cdp, url + "law-on-a-date/?offence=2016-06-01&conviction=2026-04-01")
+            context.close()
+            context = new_context(browser, viewport=DESKTOP)
+            seconds = time_to_answer(context.new_page(), url)
+            context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    data = (site / "assets" / "javascripts" / "law-data.js").stat().st_size
+    return [
+        ("Law on a date", f"first visit {moved / 1024:.0f} KB compressed in {responses} responses (its data {data / 1024:.0f} KB uncompressed)",
+         "<= 100 KB", moved <= 100 * 1024),
+        ("  answer", f"{seconds * 1000:.0f} ms from pressing the button to the answer shown (median of 5, Chromium)", "<= 1 s", seconds <= 1),
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -466,6 +513,11 @@ if __name__ == "__main__":
         print(describe_macro_stage(found), file=sys.stderr)
         print(json.dumps(found))
         sys.exit(0)
+    if sys.argv[1:2] == ["law-on-a-date"] and len(sys.argv) == 3:  # python -m tests.bench law-on-a-date SITE: only this page
+        results = law_on_a_date_report(Path(sys.argv[2]).resolve())
+        for name, figure, budget, ok in results:
+            print(f"  {name:15} {figure:75} budget {budget:9} {'ok' if ok else 'OVER BUDGET'}")
+        sys.exit(0 if all(ok for *_, ok in results) else 1)
     if sys.argv[1:] == ["lighthouse"]:  # python -m tests.bench lighthouse: only the Lighthouse figures
         results = lighthouse_report()
         for name, figure, budget, ok in results:
