@@ -138,7 +138,7 @@
 
   function render(offence, conviction) {
     var rows = data.rows, inForceCount = 0, unknown = 0;
-    var table = el("table", {"data-reflow": "", "class": "law-date__table"});
+    var table = el("table", {"data-reflow": ""});
     var caption = "The law for an offence committed on " + long(offence) +
       (conviction ? ", with conviction on " + long(conviction) : ", no date of conviction given") +
       " (law data as at " + long(data.as_at) + ")";
@@ -154,7 +154,7 @@
       var parts = [link(pit, row.dated ? "Text on " + long(pit.slice(-10)) : "Text")];
       if (links.guide) parts.push(link(links.guide, "Guidance"));
       if (links.entry) parts.push(link(links.entry, "Provisions and cases"));
-      if (links.periods) parts.push(link(links.periods, "Every period"));
+      if (links.periods) parts.push(el("a", {href: links.periods, "class": "law-date__here"}, ["Every period"]));
       parts.forEach(function (a, i) { if (i) read.appendChild(document.createTextNode(" · ")); read.appendChild(a); });
       var cells;
       var first = el("td", {"data-label": heads[0]}, [el("strong", {}, [row.cite]), " " + row.name]);
@@ -188,7 +188,7 @@
       el("h2", {id: "law-date-answer", tabindex: "-1"}, ["The law on " + long(offence)]),
       el("p", {"class": "law-date__dates"}, ["Date of the offence: " + long(offence) + ". Date of conviction: " +
         (conviction ? long(conviction) : "not given") + ". Law data as at " + long(data.as_at) + "."]),
-      el("p", {"class": "law-date__address"}, ["Address of this answer: ", link(address, address)]),
+      el("p", {"class": "law-date__address"}, ["Address of this answer: ", el("a", {href: address, "class": "print-bare"}, [address])]),
       el("div", {"class": "md-typeset__scrollwrap"}, [el("div", {"class": "md-typeset__table"}, [table])]),
       el("h3", {}, ["What the date of conviction changes"]),
       ruleList
