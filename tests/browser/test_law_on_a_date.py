@@ -196,6 +196,25 @@ def test_without_javascript_every_period_of_every_provision_is_a_table(browser, 
     rows = table.locator("tbody tr").all_inner_texts()
     assert len(rows) == 3 and "10 years" in rows[2] and "12 months" in rows[2], rows
     assert any("Commencement not confirmed" in t for t in page.locator("article li").all_inner_texts())
+    # Every row of the data has its section, and every offence a row per period of maxima.
+    context.close()
+    context = new_context(browser, viewport=PHONE)
+    page = context.new_page()
+    goto(page, site_url + PAGE)
+    data = page.evaluate("window.LAW_DATA")
+    context.close()
+    context = new_context(browser, viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    goto(page, site_url + PAGE)
+    missing = []
+    for row in data["rows"]:
+        if page.locator(f"h3[id='{row['id']}']").count() != 1:
+            missing.append(row["id"])
+        elif row["kind"] == "offence":
+            periods = page.locator(f"xpath=//h3[@id='{row['id']}']/following-sibling::table[1]/tbody/tr").count()
+            if periods != len(row["periods"]):
+                missing.append(f"{row['id']}: {periods} of {len(row['periods'])} periods")
+    assert len(data["rows"]) > 20 and missing == [], missing
     context.close()
 
 
