@@ -90,6 +90,10 @@ CONVICTION_DATES = [
     ("2019-06-01", "2020-11-30", "Sentencing Act 2020, s.360", NO, [SA_2, SI_2020_1236], "known"),
     ("2019-06-01", "2020-12-01", "PHA s.5", NO, [SA_2, SI_2020_1236], "known"),
     ("2019-06-01", "2020-12-01", "Sentencing Act 2020, s.360", YES, [SA_2, SI_2020_1236], "known"),
+    # Domestic abuse protection orders: piloted from 27 November 2024 (SI 2024/1191); with no date of
+    # conviction the page goes by the date of the offence.
+    ("2024-11-26", "", "Domestic Abuse Act 2021, s.28", NO, [LEG + "uksi/2024/1191/made"], "known"),
+    ("2024-11-27", "", "Domestic Abuse Act 2021, s.28", YES, [LEG + "uksi/2024/1191/made"], "known"),
 ]
 
 
@@ -139,12 +143,14 @@ def test_the_answer_for_an_offence_date(law_page, site_url, offence, cite, state
 
 
 @pytest.mark.parametrize("offence, conviction, cite, state, sources, checked", CONVICTION_DATES,
-                         ids=[f"{r[2]}-{r[1]}" for r in CONVICTION_DATES])
+                         ids=[f"{r[2]}-{r[1] or r[0]}" for r in CONVICTION_DATES])
 def test_the_order_available_goes_by_the_date_of_conviction(law_page, site_url, offence, conviction, cite, state, sources, checked):
     rows = answer(law_page, site_url, offence, conviction)
     row = rows.get(cite + "|order")
     assert row is not None, f"{cite} is not in the answer: {sorted(rows)}"
     assert row["state"] == state, f"{cite}, convicted {conviction}: {row['cells'][1]}"
+    if cite.startswith("Domestic Abuse Act") and state == YES:
+        assert "pilot areas" in row["cells"][1], row["cells"][1]  # where a piloted order applied
 
 
 def test_each_row_links_to_the_text_on_that_date_the_guidance_and_its_entry(law_page, site_url):

@@ -53,7 +53,7 @@
     if (from === "unverified" || !from) return {state: "unknown", text: "Commencement not confirmed in the data: check legislation.gov.uk for this date"};
     if (from === "not in force") return {state: "no", text: "Not in force" + (isDate(row.checked) ? " (checked " + long(row.checked) + ")" : "")};
     if (day < from) return {state: "no", text: "Not yet in force: in force from " + long(from)};
-    if (isDate(to) && day >= to) return {state: "no", text: "No longer in force: in force from " + long(from) + " until " + long(dayBefore(to))};
+    if (isDate(to) && day >= to) return {state: "no", text: "No longer in force: in force from " + long(from) + " until " + long(dayBefore(to)) + where};
     if (to === "unverified") return {state: "unknown", text: "In force from " + long(from) + "; when it ended is not confirmed" + where};
     return {state: "yes", text: "In force (from " + long(from) + ")" + where};
   }
@@ -116,7 +116,7 @@
     return el("a", {href: href}, [text]);
   }
 
-  function orderText(row, conviction) {
+  function orderText(row, conviction, offenceDay) {
     if (row.order === "on conviction") {
       if (!conviction) return {state: "unknown", text: "Goes by the date of conviction: give it to see whether this order applies"};
       var status = inForce(row, conviction);
@@ -132,8 +132,10 @@
       return {state: status.state, text: status.text.replace("In force", "For a conviction on " + long(conviction) + ": in force")};
     }
     var words = row.order === "on acquittal" ? "the acquittal" : "the court's decision on the application";
-    var base = inForce(row, data.as_at || "9999-12-31");
-    return {state: base.state, text: "Goes by the date of " + words + ". " + base.text};
+    var day = conviction || offenceDay;
+    var base = inForce(row, day);
+    return {state: base.state, text: "Goes by the date of " + words + ". On " + long(day) +
+      (conviction ? " (the date of conviction given)" : " (the date of the offence)") + ": " + base.text};
   }
 
   function render(offence, conviction) {
@@ -168,7 +170,7 @@
           el("td", {"data-label": heads[3]}, [max[0]]), el("td", {"data-label": heads[4]}, [max[1]]),
           el("td", {"data-label": heads[5]}, [row.alt || "None recorded"]), read];
       } else {
-        var order = orderText(row, conviction);
+        var order = orderText(row, conviction, offence);
         cells = [first, el("td", {"data-label": heads[1], "data-state": order.state}, [order.text]),
           el("td", {"data-label": heads[2]}, ["An order, not an offence"]), el("td", {"data-label": heads[3]}, ["Not applicable"]),
           el("td", {"data-label": heads[4]}, ["Not applicable"]),
