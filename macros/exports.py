@@ -23,6 +23,8 @@ def traceability(project: Project) -> dict:
             {
                 "id": item.id,
                 "kind": item.kind,
+                "derived_from": item.derived_from,
+                "variations": {c.id: " ".join(c.variation.split()) for c in item.commitments if c.variation},
                 "title": item.title,
                 "addressee": item.addressee,
                 "fingerprint": item.fingerprint,

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-ITEM_ID = r"^(R[1-9]|F[1-9])$"
+ITEM_ID = r"^(R[1-9]|F[1-9]|G[1-9])$"
 CASE_STUDY_ID = r"^CS-\d{2,3}$"
 
 # Headings every case study must have, in this order.
@@ -40,13 +40,21 @@ class Strict(BaseModel):
 
 
 class Commitment(Strict):
-    id: str = Field(pattern=r"^R[1-9]\.\d+$", description="For example R2.1.")
+    id: str = Field(pattern=r"^[RG][1-9]\.\d+$", description="For example R2.1 or G1.1.")
     text: str = Field(min_length=10, description="The commitment, in our own words.")
+    variation: str | None = Field(
+        default=None, min_length=20,
+        description="Where the guidance deliberately delivers the commitment in another way than its words: "
+                    "how, and why (our own words). Shown on the item page and in the coverage matrix.",
+    )
 
 
 class RegisterItem(Strict):
-    id: str = Field(pattern=ITEM_ID, description="R1 to R7, or F1 to F4.")
-    kind: Literal["recommendation", "finding"]
+    id: str = Field(pattern=ITEM_ID, description="R1 to R7, F1 to F4, or G1 (a general commitment).")
+    kind: Literal["recommendation", "finding", "general"] = Field(
+        description="recommendation: one of the inspection's recommendations (R); finding: a finding the response "
+                    "accepted (F); general: a commitment the response made on its own, outside any recommendation (G).",
+    )
     number: int | None = Field(
         default=None, description="Number in the 2017 response (recommendations only)."
     )
@@ -54,6 +62,11 @@ class RegisterItem(Strict):
     title: str = Field(min_length=3, max_length=80)
     summary: str = Field(min_length=20)
     commitments: list[Commitment] = Field(default_factory=list)
+    derived_from: str | None = Field(
+        default=None, pattern=ITEM_ID,
+        description="The item this one restates part of (for example F3 restates one of F2's consequences). "
+                    "It must be another item of the register.",
+    )
 
     @property
     def fingerprint(self) -> str:
@@ -63,6 +76,9 @@ class RegisterItem(Strict):
         reviewed against (``"R3@1a2b3c"``); a mismatch makes it suspect.
         """
         words = [self.title, self.summary] + [c.text for c in self.commitments]
+        # A recorded variation changes what a section must deliver, so it is part of the wording.
+        # (derived_from only records where an item comes from, so it is not.)
+        words += [f"{c.id} varied: {c.variation}" for c in self.commitments if c.variation]
         text = "\n".join(" ".join(w.split()) for w in words)
         return hashlib.sha256(text.encode()).hexdigest()[:6]
 
@@ -158,7 +174,7 @@ class CaseStudyMeta(Strict):
     summary: str = Field(min_length=20, max_length=400)
     offences: list[str] = Field(min_length=1, description="Statute and section, for example 'PHA 1997 s.4A'.")
     themes: list[str] = Field(min_length=1)
-    illustrates: list[str] = Field(min_length=1, description="Register ids, for example [R3, F3].")
+    illustrates: list[str] = Field(min_length=1, description="Register ids, for example [R3, F3] or [G1].")
     outcome: str = Field(min_length=10)
     default_act: str | None = Field(default=None, description="As for guidance pages: the Act a bare 's.4A' refers to, for example PHA.")
 
@@ -167,7 +183,7 @@ class CaseStudyMeta(Strict):
     def _ids(cls, value: list[str]) -> list[str]:
         bad = [v for v in value if not re.match(ITEM_ID, v)]
         if bad:
-            raise ValueError(f"{', '.join(bad)} is not a register id (R1 to R7, F1 to F4)")
+            raise ValueError(f"{', '.join(bad)} is not a register id (R1 to R7, F1 to F4, G1)")
         return value
 
 

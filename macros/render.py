@@ -130,21 +130,30 @@ def _front(title: str, summary: str) -> str:
     return f"---\n{front}---\n\n"
 
 
+# The kinds of register item, in the order the register page lists them.
+KIND_HEADINGS = (("recommendation", "Recommendations"), ("finding", "Accepted findings"), ("general", "General commitments"))
+KIND_LABEL = {"recommendation": "Recommendation", "finding": "Accepted finding", "general": "General commitment"}
+
+
 def register_page(project: Project) -> str:
     uri = REGISTER_URI
     out = [
         _front("The register of recommendations", "What the 2017 inspection asked for and where this guidance delivers it."),
         "# The register of recommendations\n",
         "This register lists what the 2017 joint inspection of harassment and stalking asked of the prosecution service, "
-        "and the findings the service accepted in its response.",
+        "the findings the service accepted in its response, and the one commitment it made outside the recommendations.",
         "Each entry links to the sections of this guidance that deliver it.\n",
         '!!! note "How the items are numbered"',
         "    R1 to R7 follow the order of the prosecution service's published response of 5 July 2017.",
         "    They are not the paragraph numbers of the inspection report.",
-        "    F1 to F4 are the findings the response accepted, which apply across all the recommendations.\n",
+        "    F1 and F2 are the findings the response accepted, which apply across all the recommendations.",
+        "    F3 and F4 restate, as duties of their own, two of the consequences that F2 names.",
+        "    G1 is the commitment the response made outside any recommendation: a joint action plan.\n",
         f"See also the [coverage matrix]({rel(COVERAGE_URI, uri)}) and the [machine-readable export](../traceability.json).\n",
     ]
-    for kind, heading in (("recommendation", "Recommendations"), ("finding", "Accepted findings")):
+    for kind, heading in KIND_HEADINGS:
+        if not any(i.kind == kind for i in project.register.items):
+            continue
         out.append(f"## {heading}\n")
         out.append("| Item | Addressed to | Sections | Case studies |")
         out.append("|---|---|---|---|")
@@ -153,8 +162,9 @@ def register_page(project: Project) -> str:
                 continue
             sections = len(project.references_to(item.id))
             studies = len(project.illustrating(item.id))
+            derived = f" (derived from {item.derived_from})" if item.derived_from else ""
             out.append(
-                f"| [{item_label(project, item.id)}]({rel(item_uri(item.id), uri)}) | {item.addressee} | {sections} | {studies} |"
+                f"| [{item_label(project, item.id)}]({rel(item_uri(item.id), uri)}){derived} | {item.addressee} | {sections} | {studies} |"
             )
         out.append("")
     return "\n".join(out)
@@ -163,16 +173,22 @@ def register_page(project: Project) -> str:
 def item_page(project: Project, item_id: str) -> str:
     item = project.items[item_id]
     uri = item_uri(item_id)
-    kind = "Recommendation" if item.kind == "recommendation" else "Accepted finding"
+    kind = KIND_LABEL[item.kind]
     out = [
         _front(f"{item.id}: {item.title}", one_line(item.summary)),
         f"# {item.id}: {item.title}\n",
         f"**{kind}**" + (f" {item.number} in the 2017 response" if item.number else "") + f". Addressed to: {item.addressee}.\n",
         one_line(item.summary) + "\n",
     ]
+    if item.derived_from and item.derived_from in project.items:
+        out.append(f"This item is derived from [{item_label(project, item.derived_from)}]({rel(item_uri(item.derived_from), uri)}): "
+                   "it restates, as a duty of its own, one of the consequences that item names.\n")
     if item.commitments:
         out.append("## What was committed\n")
-        out += [f"- **{c.id}**: {one_line(c.text)}" for c in item.commitments]
+        for c in item.commitments:
+            out.append(f"- **{c.id}**: {one_line(c.text)}")
+            if c.variation:
+                out.append(f"    - **Delivered differently, on purpose:** {one_line(c.variation)}")
         out.append("")
     out.append("## Where this guidance delivers it\n")
     refs = project.references_to(item_id)
@@ -218,7 +234,8 @@ def coverage_page(project: Project) -> str:
         refs = project.references_to(item_id)
         pages = sorted({r.page for r in refs})
         studies = project.illustrating(item_id)
-        status = "Delivered" if refs else "**Not delivered**"
+        varied = [c.id for c in project.items[item_id].commitments if c.variation]
+        status = ("Delivered" if refs else "**Not delivered**") + (f" (variation recorded: {', '.join(varied)})" if varied else "")
         out.append(
             f"| [{item_id}]({rel(item_uri(item_id), uri)}) | {len(refs)} | {len(pages)} | {len(studies)} | {status} |"
         )

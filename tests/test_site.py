@@ -215,3 +215,29 @@ def test_no_table_has_an_empty_row(built_site):
             if not "".join(row.itertext()).strip():
                 empty.append(str(page.relative_to(built_site)))
     assert empty == []
+
+
+def test_general_commitments_derived_items_and_variations_are_shown(built_site):
+    """G1 (the action plan the 2017 response promised outside any
+    recommendation) is traced like R- and F-items; F3 and F4 say they are
+    derived from F2; R3.1's recorded variation (fictional case studies) is on
+    its item page, in the coverage matrix and in the export."""
+    assert PROJ.items["G1"].kind == "general" and PROJ.references_to("G1")
+    register = parse(built_site / "recommendations" / "index.html")
+    headings = [h.text_content().strip().rstrip("¶") for h in register.xpath("//article//h2")]
+    assert "General commitments" in headings
+    rows = {" ".join(r.xpath("./td[1]")[0].text_content().split()): r for r in register.xpath("//article//table//tr[td]")}
+    assert any(k.startswith("G1") for k in rows)
+    assert [k for k in rows if "derived from F2" in k] and all(
+        ("derived from F2" in k) == k.startswith(("F3", "F4")) for k in rows)
+    r3 = parse(built_site / "recommendations" / "r3" / "index.html").text_content()
+    assert "Delivered differently, on purpose:" in r3 and "fictional" in r3
+    f3 = parse(built_site / "recommendations" / "f3" / "index.html").text_content()
+    assert "derived from F2" in f3
+    coverage = parse(built_site / "recommendations" / "coverage" / "index.html")
+    r3_row = [r for r in coverage.xpath("//table//tr[td]") if r.xpath("./td[1]")[0].text_content().strip() == "R3"][0]
+    assert "variation recorded: R3.1" in r3_row.text_content()
+    data = {i["id"]: i for i in json.loads((built_site / "traceability.json").read_text())["items"]}
+    assert data["G1"]["kind"] == "general" and data["G1"]["sections"]
+    assert data["F3"]["derived_from"] == "F2" and data["F1"]["derived_from"] is None
+    assert list(data["R3"]["variations"]) == ["R3.1"]

@@ -23,6 +23,8 @@ from .common import DATE_FIX, bad_date, field_line, known_ids, schema_problems
 
 
 FINGERPRINT = re.compile(r"^[0-9a-f]{6}$")
+# The letter that begins the ids of each kind of register item.
+KIND_LETTER = {"recommendation": "R", "finding": "F", "general": "G"}
 
 
 def check_register(project: Project) -> list[Problem]:
@@ -52,7 +54,18 @@ def check_register(project: Project) -> list[Problem]:
                 out.append(problem("duplicate-id", source.path, source.lines.get(loc, 1),
                                    f"the {label} id '{value}' is used {counts[value]} times",
                                    "Give each one its own id"))
+    ids = {i.id for i in project.register.items}
     for n, item in enumerate(project.register.items):
+        letter = KIND_LETTER[item.kind]
+        if not item.id.startswith(letter):
+            out.append(problem("register-schema", source.path, source.lines.get(("items", n, "kind"), source.lines.get(("items", n, "id"), 1)),
+                               f"item '{item.id}' is of kind '{item.kind}', whose ids begin with {letter}",
+                               f"Number a {item.kind} {letter}1, {letter}2 and so on, or correct its kind"))
+        if item.derived_from and (item.derived_from == item.id or item.derived_from not in ids):
+            why = "itself" if item.derived_from == item.id else "an item that is not in the register"
+            out.append(problem("register-schema", source.path, source.lines.get(("items", n, "derived_from"), 1),
+                               f"'{item.id}' is derived from '{item.derived_from}', which is {why}",
+                               f"Name the other item {item.id} restates (known: {', '.join(sorted(ids - {item.id}))}), or remove derived_from"))
         for m, c in enumerate(item.commitments):
             if not c.id.startswith(item.id + "."):
                 out.append(problem("register-schema", source.path, source.lines.get(("items", n, "commitments", m, "id"), 1),
