@@ -208,7 +208,8 @@ def test_the_coverage_matrix_shows_what_the_parse_found(built_site):
         assert int(cells["Sections"]) == len(delivered[item_id]), item_id
         assert int(cells["Pages"]) == len({page for page, _ in delivered[item_id]}), item_id
         assert int(cells["Case studies"]) == len(illustrating(item_id)), item_id
-        assert cells["Status"] == "Delivered"
+        varied = [c.id for c in PROJ.items[item_id].commitments if c.variation]
+        assert cells["Status"] == "Delivered" + (f" (variation recorded: {', '.join(varied)})" if varied else ""), item_id
     ids = list(PROJ.items)
     ticks = {}
     for tr in tables[1].xpath(".//tr[td]"):

@@ -10,7 +10,7 @@ from ..model import Location, Problem
 # The catalogue. Code -> what it means. Keep CONTRIBUTING.md in step.
 CODES: dict[str, str] = {
     "register-yaml": "recommendations.yml is not valid YAML.",
-    "register-schema": "An entry in recommendations.yml breaks the register schema.",
+    "register-schema": "An entry in recommendations.yml breaks the register schema: a field is wrong or missing, an item's id does not begin with its kind's letter (R recommendation, F finding, G general commitment), or `derived_from` names the item itself or an item not in the register.",
     "duplicate-id": "Two register items, commitments, themes or case studies share an id, or two headings (or any two elements) on a page do.",
     "front-matter": "A page's or case study's front matter breaks its schema.",
     "unknown-item": "A section or case study names an id that is not in the register.",
