@@ -99,6 +99,7 @@ class Law:
     period_errors: list[tuple[str, int, str, str]] = field(default_factory=list)  # (file, line, message, fix)
     changes: LawChanges | None = None  # law-changes.yml, if it keeps its schema
     change_errors: list[tuple[str, int, str, str]] = field(default_factory=list)  # (file, line, message, fix)
+    rule_errors: list[tuple[str, int, str, str]] = field(default_factory=list)  # conviction_rules: unknown provisions, repeated ids
     change_source: object = None  # load.RegisterSource of law-changes.yml, for line marks
     provision_lines: dict = field(default_factory=dict)  # YAML path -> line in provisions.yml (when it loaded)
 
@@ -298,7 +299,8 @@ def load_law(root: Path) -> Law:
             setattr(law, attr, model.model_validate(source.data))
             if attr == "provisions":
                 law.period_errors += [(name, *rest) for rest in period_problems(law.provisions, source.lines)]
-                law.period_errors += [(name, *rest) for rest in rule_problems(law, source.lines)]
+                for kind, *rest in rule_problems(law, source.lines):
+                    (law.period_errors if kind == "period" else law.rule_errors).append((name, *rest))
         except ValidationError as exc:
             dates = {tuple(e["loc"])[:-1] for e in exc.errors() if e["type"].startswith(("date_", "datetime_"))}
             for error in exc.errors():
@@ -362,20 +364,21 @@ def _load_changes(root: Path, law: Law) -> None:
 def rule_problems(law: Law, lines: dict) -> list[tuple[int, str, str]]:
     """conviction_rules in provisions.yml: unique ids, provisions that
     exist, and periods that join (check_periods, from the first period's
-    start: before it the rule did not apply). Out: (line, message, fix)."""
+    start: before it the rule did not apply). Out: ("period" or "data",
+    line, message, fix)."""
     out, seen = [], set()
     for index, rule in enumerate(law.provisions.conviction_rules):
         path = ("conviction_rules", index)
         if rule.id in seen:
-            out.append((_line(lines, path + ("id",)), f"the conviction rule id '{rule.id}' is used twice", "Give each rule its own id"))
+            out.append(("data", _line(lines, path + ("id",)), f"the conviction rule id '{rule.id}' is used twice", "Give each rule its own id"))
         seen.add(rule.id)
         for n, ref in enumerate(rule.provisions):
             if law.resolve(ref) is None:
                 near = difflib.get_close_matches(str(ref), law.provision_refs(), n=1, cutoff=0.6)
-                out.append((_line(lines, path + ("provisions", n)), f"conviction rule '{rule.id}' names '{ref}', which is not a provision in provisions.yml"
+                out.append(("data", _line(lines, path + ("provisions", n)), f"conviction rule '{rule.id}' names '{ref}', which is not a provision in provisions.yml"
                             + (f" (did you mean {near[0]}?)" if near else ""),
                             "Write it as the Act's id and the section, for example 'SA2020 s.224', and add the provision if it is missing"))
-        out += check_periods(rule.periods, f"conviction rule '{rule.id}'", path + ("periods",), lines, None, "", "")
+        out += [("period", *found) for found in check_periods(rule.periods, f"conviction rule '{rule.id}'", path + ("periods",), lines, None, "", "")]
     return out
 
 

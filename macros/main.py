@@ -13,6 +13,7 @@ Pages call the macros on a line of their own, with the site's delimiters:
     {{< case_study("CS-05") >}}
     {{< offence_table("stalking") >}}     (the offences of a table in provisions.yml)
     {{< penalty_table("stalking") >}}     (mode of trial and maxima only)
+    {{< conviction_rule("general-limit-either-way") >}}   (a rule by date of conviction)
 
 The plugin renders no page (`render_by_default: false`): the one Markdown
 parse finds each call where the parser finds blocks, so never inside code
@@ -85,6 +86,16 @@ def define_env(env) -> None:
         if not tables or unknown:
             raise ValueError(f"penalty_table() names unknown tables {unknown}")
         return render.penalty_table(found, list(tables))
+
+    @env.macro
+    def conviction_rule(*ids: str) -> str:
+        """One rule of provisions.yml's conviction_rules (for example the
+        magistrates' court's general limit): its periods by date of
+        conviction, newest first, linking to its sources on the law page."""
+        found = project()
+        if len(ids) != 1 or ids[0] not in found.law.conviction_rules:
+            raise ValueError(f"conviction_rule{tuple(ids)} names no rule in provisions.yml")
+        return render.conviction_rule_table(found, ids[0], page_uri(), sources=False)
 
 
 def page_macros(env) -> dict:

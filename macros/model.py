@@ -315,6 +315,7 @@ class ConvictionRule(Strict):
     source: Address | list[Address] | None = Field(default=None, description="The https address(es) read.")
     read_on: dt.date | None = Field(default=None, description="The day they were read.")
     note: str | None = None
+    before_first: str | None = Field(default=None, description="What applied to convictions before the first period, in our words (for example 'No presumption').")
     periods: list[RulePeriod] = Field(min_length=1, description="One entry per period of conviction dates, oldest first.")
 
     @property

@@ -563,10 +563,12 @@ def penalty_table(project: Project, tables: list[str]) -> str:
 
 
 def law_page(project: Project) -> str:
-    """The table of provisions and the table of cases, for readers: every
-    provision and case the guidance relies on, linked to its text, with the
-    dates that have been checked and, where one has not, "check the current
-    position"."""
+    """The table of provisions, the rules that depend on the date of
+    conviction, and the table of cases, for readers: every provision and case
+    the guidance relies on, linked to its text, with when it came into force
+    (or that it is not in force, as at the day that was checked), where and
+    when that was read, and, only for a value still `unverified`, "check the
+    current position"."""
     from .law import label
     from .model import NOT_IN_FORCE, UNVERIFIED
 
@@ -575,18 +577,35 @@ def law_page(project: Project) -> str:
 
     def in_force(provision) -> str:
         if provision.in_force_from == NOT_IN_FORCE:
-            return in_force_text(provision)
-        start = when(provision.in_force_from)
-        if provision.in_force_to:
-            start += f"; until {when(provision.in_force_to)}"
-        return start
+            text = in_force_text(provision)
+        else:
+            text = when(provision.in_force_from)
+            if provision.in_force_to:
+                text += f"; until {when(provision.in_force_to)}"
+            if provision.where:
+                text += f" ({provision.where})"
+        if provision.commenced_by:
+            text += f". Commenced by {provision.commenced_by}"
+        return text
 
+    def read(provision) -> str:
+        return sources_text(provision.sources, provision.read_on) if provision.sources else "Not recorded"
+
+    unchecked = any(
+        UNVERIFIED in (p.in_force_from, p.in_force_to) or any(o.mode_of_trial == UNVERIFIED or any(UNVERIFIED in (m.committed_from, m.committed_before, m.on_indictment, m.on_summary_conviction) for m in o.maxima) for o in p.offences)
+        for act in project.law.acts.values() for p in act.provisions.values()
+    ) or any(c.date == UNVERIFIED for c in (project.law.cases.cases if project.law.cases else []))
     out = [
         _front("Provisions and cases", "Every Act, section and case this guidance relies on, with a link to its text."),
         "# Provisions and cases\n",
         "This page lists every provision and every case the guidance relies on, with a link to the text.",
-        "Where a date or a penalty has not been checked against the source, it says so: check the current position before you rely on it.",
-        "The offence tables in the guidance are built from the same list.\n",
+        "For each provision it gives when it came into force, or that it is not in force as at the day that was checked, and where and when that was read.",
+    ]
+    if unchecked:
+        out.append("Where a date or a penalty has not yet been read at its source, it says so: check the current position before you rely on it.")
+    out += [
+        "The offence tables in the guidance are built from the same list.",
+        f"The [changes in the law]({rel(LAW_CHANGES_URI, LAW_URI)}) since 2017 are listed on a page of their own.\n",
         "## Provisions\n",
     ]
     for act_id, act in project.law.acts.items():
@@ -597,25 +616,87 @@ def law_page(project: Project) -> str:
         out.append(f"### {act.title}" + (f" ({short})" if short else "") + "\n")
         if home:
             out.append(f"[The text of the {'Act' if act.legislation else 'document'}]({home})\n")
-        out += ["| Provision | Heading | In force | Notes |", "|---|---|---|---|"]
+        out += ["| Provision | Heading | In force | Notes | Read at |", "|---|---|---|---|---|"]
         for key, provision in act.provisions.items():
-            start = in_force(provision)
             notes = provision.note or ""
             if provision.offences:
                 offences = "; ".join(o.name for o in provision.offences)
                 notes = (notes + " " if notes else "") + f"Creates an offence: {offences}."
-            cells = [f"[{label(key)}]({act.address(key)})", provision.heading or "", start, notes]
+            cells = [f"[{label(key)}]({act.address(key)})", provision.heading or "", in_force(provision), notes, read(provision)]
             out.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in cells) + " |")
         out.append("")
+    rules = project.law.provisions.conviction_rules if project.law.provisions else []
+    if rules:
+        out += ["## Rules that depend on the date of conviction\n",
+                "These rules turn on the day the offender was convicted, not the day of the offence.\n"]
+        for rule in rules:
+            out.append(conviction_rule_table(project, rule.id, LAW_URI, level=3))
     out += ["## Cases\n", "| Case | Citation | Court and date | What it decided | Judgment |", "|---|---|---|---|---|"]
     for case in project.law.cases.cases if project.law.cases else []:
         date = when(case.date)
         decided = case.decided if case.checked else case.decided + " (Not yet checked against the judgment.)"
         judgment = f"[Read the judgment]({case.judgment})" if case.judgment else "No public copy found"
+        if case.source:
+            judgment += "; read at " + sources_text([case.source] if isinstance(case.source, str) else list(case.source), case.read_on)
         cells = [case.name, case.citation, f"{case.court}, {date}", decided, judgment]
         out.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in cells) + " |")
     out.append("")
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------
+# Rules by date of conviction (provisions.yml, conviction_rules)
+# ---------------------------------------------------------------------------
+
+
+def conviction_rule_on(project: Project, rule_id: str, convicted) -> str:
+    """What one conviction rule says for a conviction on `convicted` (a
+    date), in a sentence: the rule of the period that covers the day, or what
+    applied before the first period. Raises KeyError for an unknown id."""
+    rule = project.law.conviction_rules[rule_id]
+    period = rule.on(convicted)
+    if period is not None:
+        return period.rule
+    first = min(p.convicted_from for p in rule.periods if p.convicted_from)
+    if convicted < first:
+        return rule.before_first or f"Not recorded for convictions before {long_date(first)}"
+    return "Not recorded for that date"
+
+
+def conviction_rule_table(project: Project, rule_id: str, page_uri: str, level: int = 0, sources: bool = True) -> str:
+    """A Markdown table of one rule in provisions.yml's conviction_rules:
+    one row per period of conviction dates, newest first, with what applies
+    and what set it; then what applied before the first period, the
+    provisions, and the sources read. `level`: a heading of that level with
+    the rule's title (0: none, for a page that has its own heading).
+    `sources`: list the addresses read (the law page); otherwise (the macro,
+    on a guidance page) link to the rule on the law page, which lists them.
+    Raises KeyError for an unknown id."""
+    rule = project.law.conviction_rules[rule_id]
+    out = [f"{'#' * level} {rule.title} {{#rule-{rule.id}}}\n"] if level else []
+    out.append(one_line(rule.applies_to) + "\n")
+    out += ["| Convicted | What applies | Set by |", "|---|---|---|"]
+    periods = sorted((p for p in rule.periods if p.convicted_from), key=lambda p: p.convicted_from, reverse=True)
+    for period in periods:
+        if period.convicted_before:
+            span = f"On or after {long_date(period.convicted_from)} and before {long_date(period.convicted_before)}"
+        else:
+            span = f"On or after {long_date(period.convicted_from)}"
+        cells = [span, period.rule, period.changed_by or ""]
+        out.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in cells) + " |")
+    if periods and rule.before_first:
+        out.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in [f"Before {long_date(periods[-1].convicted_from)}", rule.before_first, ""]) + " |")
+    out.append("")
+    tail = []
+    if rule.provisions:
+        tail.append("Provisions: " + ", ".join(provision_link(project, r, page_uri) for r in rule.provisions) + ".")
+    if rule.note:
+        tail.append(one_line(rule.note))
+    if sources and rule.sources:
+        tail.append("Read at " + sources_text(rule.sources, rule.read_on) + ".")
+    elif not sources:
+        tail.append(f"[Where and when this was read]({rel(LAW_URI + '#rule-' + rule.id, page_uri)}).")
+    return "\n".join(out + ([" ".join(tail) + "\n"] if tail else []))
 
 
 # ---------------------------------------------------------------------------

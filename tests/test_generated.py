@@ -288,8 +288,11 @@ def test_the_law_page_lists_every_provision_and_case(built_site):
     text = " ".join(tree.xpath("//article//text()"))
     tables = tree.xpath("//article//table")
     acts = [a for a in PROJ.law.acts.values() if a.provisions]
-    assert len(tables) == len(acts) + 1, "one table per Act with provisions, then the cases"
-    assert sum(len(t.xpath(".//tr[td]")) for t in tables[:-1]) == sum(len(a.provisions) for a in acts)
+    rules = PROJ.law.provisions.conviction_rules
+    assert len(tables) == len(acts) + len(rules) + 1, "one table per Act with provisions, one per rule by date of conviction, then the cases"
+    assert sum(len(t.xpath(".//tr[td]")) for t in tables[:len(acts)]) == sum(len(a.provisions) for a in acts)
+    for table, rule in zip(tables[len(acts):-1], rules):
+        assert len(table.xpath(".//tr[td]")) == len(rule.periods) + (1 if rule.before_first else 0), rule.id
     assert len(tables[-1].xpath(".//tr[td]")) == len(cases["cases"])
     for case in cases["cases"]:
         assert case["name"] in text, case["name"]

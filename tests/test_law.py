@@ -197,3 +197,40 @@ def test_the_real_register_of_changes_is_newest_first_and_builds_into_the_menu()
         (c for c in project.law.changes.changes if c.in_force_date), key=lambda c: c.in_force_date, reverse=True)]
     assert positions == sorted(positions) and dates
     assert "law-changes.md" in (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_the_general_limit_goes_by_the_date_of_conviction():
+    """Against the regulations read (SI 2022/500 reg. 4, SI 2023/298, SI 2024/1067),
+    not derived from the data: the limit for one either-way offence."""
+    import datetime as dt
+
+    from tests.sites import PROJECT
+
+    project = load_project(PROJECT)
+    expected = {
+        "2021-01-01": "6 months' imprisonment",
+        "2022-05-01": "6 months' imprisonment",
+        "2022-05-02": "12 months' imprisonment",
+        "2023-03-29": "12 months' imprisonment",
+        "2023-03-30": "6 months' imprisonment",
+        "2024-11-17": "6 months' imprisonment",
+        "2024-11-18": "12 months' imprisonment",
+        "2026-12-07": "12 months' imprisonment",
+    }
+    for day, limit in expected.items():
+        assert render.conviction_rule_on(project, "general-limit-either-way", dt.date.fromisoformat(day)) == limit, day
+    presumption = "suspended-sentence-presumption"
+    assert render.conviction_rule_on(project, presumption, dt.date(2026, 3, 21)).startswith("No presumption")
+    assert render.conviction_rule_on(project, presumption, dt.date(2026, 3, 22)).startswith("The court must suspend")
+
+
+def test_conviction_rule_macro_shows_the_periods_newest_first_and_links_to_its_sources(tmp_path):
+    site = assemble(tmp_path / "site")
+    result = build(site, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "history" / "index.html").read_text(encoding="utf-8")
+    first, second = html.index("On or after 18 November 2024"), html.index("On or after 25 November 2012 and before 18 November 2024")
+    assert first < second
+    assert 'href="../law/#rule-general-limit-either-way"' in html
+    law = (tmp_path / "out" / "law" / "index.html").read_text(encoding="utf-8")
+    assert 'id="rule-general-limit-either-way"' in law and "https://www.legislation.gov.uk/ukpga/2020/17/section/224" in law

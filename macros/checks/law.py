@@ -29,6 +29,7 @@ def check_law_data(project: Project) -> list[Problem]:
         for name, line, message in law.errors
     ]
     out += [problem("law-period", name, line, message, fix) for name, line, message, fix in law.period_errors]
+    out += [problem("law-data", name, line, message, fix) for name, line, message, fix in law.rule_errors]
     for page in project.pages + project.case_studies:
         act = page.meta.get("default_act") if isinstance(page.meta, dict) else None
         if act is not None and act not in law.acts:
@@ -113,12 +114,22 @@ def _line_at(lines: dict, *paths) -> int:
 
 
 def check_table_calls(project: Project) -> list[Problem]:
-    """offence_table() and penalty_table() name tables in provisions.yml
+    """offence_table() and penalty_table() name tables in provisions.yml, and
+    conviction_rule() one rule of its conviction_rules
     (the calls as the parse found them, so never a call shown in code)."""
     out = []
     tables = render.offence_tables(project)
+    rules = project.law.conviction_rules
     for page in project.pages:
         for call in page.calls:
+            if not call.error and call.name == "conviction_rule":
+                for rule in [a for a in call.args if a not in rules] or ([] if len(call.args) == 1 else [""]):
+                    out.append(problem(
+                        "law-data", page.path, call.line,
+                        f"conviction_rule('{rule}') names no rule in provisions.yml's conviction_rules{_did_you_mean(rule, rules)}",
+                        f"Use one id from conviction_rules (known: {', '.join(sorted(rules)) or 'none'})",
+                    ))
+                continue
             if call.error or call.name not in ("offence_table", "penalty_table"):
                 continue
             for table in [a for a in call.args if a not in tables] or ([] if call.args else [""]):
@@ -221,15 +232,16 @@ def check_legislation_links(project: Project, facts: dict) -> list[Problem]:
     """A link written by hand to a section on legislation.gov.uk must point
     to a provision in provisions.yml, so that the table of provisions (and
     its commencement dates) covers every provision the guidance relies on.
-    The "Changes in the law" page is left out: its links are the sources
-    recorded in law-changes.yml, where a reader can see what was read."""
+    The "Changes in the law" and "Provisions and cases" pages are left out:
+    they are built from the law data, and their other links are the sources
+    recorded there, where a reader can see what was read."""
     law = project.law
     if law.errors:
         return []
     by_path = {act.legislation: act_id for act_id, act in law.acts.items() if act.legislation}
     out = []
     for uri, page in facts.items():
-        if uri in (render.PRINT_URI, render.LAW_CHANGES_URI):
+        if uri in (render.PRINT_URI, render.LAW_CHANGES_URI, render.LAW_URI):
             continue
         for link in page.links:
             match = LEGISLATION_LINK.match(link.target)
