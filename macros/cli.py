@@ -97,15 +97,15 @@ def serve_site(port: int) -> int:
 
 
 def write_anchor_record(root: Path) -> int:
-    """`make anchors`: record the heading ids every page publishes now. Run it
-    on purpose, after deciding that removed or renamed anchors may go."""
-    import json
-
+    """`make anchors`: record the heading ids every page publishes now, each
+    with the heading that owns it. Run it on purpose, after deciding that
+    removed or renamed anchors may go, or that an id may pass to another
+    heading."""
     from .checks import published_anchors
     from .load import ANCHOR_RECORD
 
     problems, project = stage.check_site(root)
-    blocking = [p for p in problems if p.severity == "error" and p.code != "anchor-removed"]
+    blocking = [p for p in problems if p.severity == "error" and p.code not in ("anchor-removed", "anchor-owner")]
     if project is None or blocking or not project.facts:
         for p in blocking:
             print(p)
@@ -113,9 +113,24 @@ def write_anchor_record(root: Path) -> int:
         return 1
     path = Path(root) / ANCHOR_RECORD
     record = published_anchors(project)
-    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(anchor_record_text(record), encoding="utf-8")
     print(f"wrote {path}: {sum(len(v) for v in record.values())} anchors on {len(record)} pages")
     return 0
+
+
+def anchor_record_text(record: dict) -> str:
+    """anchors.lock.json as JSON with one line for each id and its heading,
+    so a change to the record reads as a change to a heading in review."""
+    import json
+
+    def one(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    pages = []
+    for uri, ids in record.items():
+        rows = ",\n".join(f"  {one(ident)}: {one(owner)}" for ident, owner in ids.items())
+        pages.append(f" {one(uri)}: {{\n{rows}\n }}" if rows else f" {one(uri)}: {{}}")
+    return "{\n" + ",\n".join(pages) + "\n}\n"
 
 
 if __name__ == "__main__":

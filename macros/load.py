@@ -212,10 +212,12 @@ def yaml_words(message: str) -> tuple[str, str]:
 ANCHOR_RECORD = "anchors.lock.json"
 
 
-def load_anchor_record(root: Path) -> tuple[dict[str, list[str]] | None, dict[str, int], str | None]:
-    """The record of published anchors ({page: [id, ...]}), the line of each
-    page in the file, and an error message if it cannot be read. (None, {},
-    None) when there is no record."""
+def load_anchor_record(root: Path) -> tuple[dict[str, dict[str, dict]] | None, dict[str, int], str | None]:
+    """The record of published anchors ({page: {id: {"heading": its text,
+    "level": 1 to 6, "under": the id of the heading it sits under, or ""}}}:
+    which heading owns each id), the line of each page in the file, and an
+    error message if it cannot be read. (None, {}, None) when there is no
+    record."""
     import json
 
     path = root / ANCHOR_RECORD
@@ -226,12 +228,19 @@ def load_anchor_record(root: Path) -> tuple[dict[str, list[str]] | None, dict[st
         data = json.loads(text)
     except ValueError as exc:
         return None, {}, f"it is not valid JSON ({exc})"
-    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-        return None, {}, "it is not a list of anchors for each page"
+    if isinstance(data, dict) and data and all(isinstance(v, list) for v in data.values()):
+        return None, {}, ("it is in the old format, a list of ids for each page, which does not say which heading "
+                          "owns each id (so a new heading could take a published id unnoticed)")
+    owner_fields = {"heading": str, "level": int, "under": str}
+    if not isinstance(data, dict) or not all(
+            isinstance(ids, dict) and all(isinstance(owner, dict) and all(isinstance(owner.get(k), t) for k, t in owner_fields.items())
+                                          for owner in ids.values())
+            for ids in data.values()):
+        return None, {}, 'it is not, for each page, each id with the heading that owns it ({"heading": ..., "level": ..., "under": ...})'
     lines = {}
     for number, line in enumerate(text.splitlines(), 1):
-        match = re.match(r'^\s*"([^"]+)":\s*\[', line)
-        if match:
+        match = re.match(r'^\s*"([^"]+)":\s*\{', line)
+        if match and match.group(1) in data:
             lines.setdefault(match.group(1), number)
     return data, lines, None
 

@@ -416,6 +416,7 @@ class Heading:
     title: str
     anchor: str
     line: int
+    explicit: bool = False  # the id was written ({#id}), not made from the text
 
 
 @dataclass

@@ -579,7 +579,7 @@ class FactsTreeprocessor(Treeprocessor):
                 text = "".join(_text(element)).strip()
                 explicit = ident if ident in lines.explicit_ids else None
                 line = lines.find_heading(text, explicit)
-                facts.headings.append(Heading(int(tag[1]), text, ident or "", line))
+                facts.headings.append(Heading(int(tag[1]), text, ident or "", line, explicit is not None))
                 if ident:
                     heading_ids.add(ident)
                 if repeated:

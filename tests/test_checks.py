@@ -273,6 +273,37 @@ def test_published_anchors_do_not_move_silently(tmp_path):
     assert problems_of(site) == []
 
 
+def test_a_published_id_stays_with_its_heading(tmp_path):
+    """The record says which heading owns each id: a new heading with the same
+    text added above the recorded one takes its id (toc gives the old one
+    '_1'), which fails the check at the new heading's line; the same heading
+    added below, or the new one given an id of its own, passes; `make anchors`
+    accepts the move on purpose."""
+    import json
+
+    from macros import cli
+
+    site = assemble(tmp_path / "site")
+    files = site / "docs" / "files.md"
+    files.write_text(files.read_text() + "\n### What to ask for\n\nThe risk assessment.\n")
+    assert cli.main(["anchors", "--root", str(site)]) == 0
+    record = json.loads((site / "anchors.lock.json").read_text())
+    assert record["files.md"]["what-to-ask-for"] == {"heading": "What to ask for", "level": 3, "under": "what-the-file-must-contain"}
+    published = files.read_text()
+    above = "# Police files\n\n## Before the file arrives\n\n### What to ask for\n\nA date.\n"
+    files.write_text(published.replace("# Police files\n", above, 1))
+    found = problems_of(site)
+    assert [p.split("]")[0] + "]" for p in found] == ["docs/files.md:14: [anchor-owner]"], found
+    assert "from the heading with the same text on line 27, which is now '#what-to-ask-for_1'" in found[0]
+    files.write_text(published.replace("# Police files\n", above.replace("### What to ask for", "### What to ask for {#asking-for-a-date}"), 1))
+    assert problems_of(site) == []
+    files.write_text(published + "\n## Before the file arrives\n\n### What to ask for\n\nA date.\n")
+    assert problems_of(site) == []
+    files.write_text(published.replace("# Police files\n", above, 1))
+    assert cli.main(["anchors", "--root", str(site)]) == 0
+    assert problems_of(site) == []
+
+
 def test_rewording_r3_lists_every_section_that_addresses_it(tmp_path):
     """Suspect links on the real guidance: reword R3 and every section that
     claims to deliver it must be listed for re-review."""

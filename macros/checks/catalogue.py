@@ -29,6 +29,7 @@ CODES: dict[str, str] = {
     "broken-anchor": "A link points to a heading that does not exist on the target page.",
     "unstable-anchor": "A link points to an id numbered automatically (_1) because two headings share their text.",
     "anchor-removed": "A heading id recorded in anchors.lock.json (published, so perhaps bookmarked) no longer exists.",
+    "anchor-owner": "A heading id recorded in anchors.lock.json now belongs to another heading: a new heading with the same text, added above the one it was published for, takes its id (the old one gets '_1').",
     "not-in-nav": "A guidance page is not in the navigation in mkdocs.yml.",
     "reserved-address": "A guidance page sits where the build writes its own pages: in `docs/recommendations/` or `docs/case-studies/`, or at `glossary.md`, `whats-new.md`, `law.md`, `law-changes.md` or `print.md`. It would be replaced, or left out of the menu.",
     "build-warning": "MkDocs warned while reading the pages; the strict build stops on any warning.",

@@ -135,19 +135,64 @@ def check_heading_ids(facts: dict) -> list[Problem]:
     return out
 
 
-def published_anchors(project: Project) -> dict[str, list[str]]:
+def heading_owners(headings) -> dict[str, tuple]:
+    """{id: (heading, the id of the heading it sits under or "")} for the
+    headings of one page that have an id, in page order."""
+    out, above = {}, []  # above: the headings this one may sit under, outermost first
+    for heading in headings:
+        while above and above[-1].level >= heading.level:
+            above.pop()
+        if heading.anchor:
+            out.setdefault(heading.anchor, (heading, above[-1].anchor if above else ""))
+        above.append(heading)
+    return out
+
+
+def published_anchors(project: Project) -> dict[str, dict[str, dict]]:
     """The heading ids readers can link to on each guidance page and case
-    study, as the parse made them: what `make anchors` records."""
+    study, as the parse made them, each with the heading that owns it: what
+    `make anchors` records ({page: {id: {heading, level, under}}}, in page
+    order)."""
     return {
-        page.uri: sorted(h.anchor for h in page.headings if h.anchor)
+        page.uri: {anchor: {"heading": heading.title, "level": heading.level, "under": under}
+                   for anchor, (heading, under) in heading_owners(page.headings).items()}
         for page in sorted(project.pages + project.case_studies, key=lambda p: p.uri)
         if page.facts is not None
     }
 
 
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _hashes(level: int) -> str:
+    return "#" * max(1, min(level, 6))
+
+
+def renamed_heading(anchor: str, owner: dict, recorded: dict, owners: dict):
+    """The heading a removed id's heading was most likely renamed to: a
+    heading whose id is not in the record, at the same level (preferably
+    under the same heading), nearest in wording. None if there is none."""
+    import difflib
+
+    def likeness(text: str) -> float:
+        return difflib.SequenceMatcher(None, text.casefold(), owner["heading"].casefold()).ratio()
+
+    new = [(heading, under) for ident, (heading, under) in owners.items()
+           if ident not in recorded and heading.level == owner["level"]]
+    if not new:
+        return None
+    heading, _ = max(new, key=lambda hu: (hu[1] == owner["under"], likeness(hu[0].title), -hu[0].line))
+    # Under another heading, only if the words are alike.
+    return heading if _ == owner["under"] or likeness(heading.title) >= 0.5 else None
+
+
 def check_anchor_record(project: Project) -> list[Problem]:
     """A heading id in anchors.lock.json (published, so perhaps bookmarked or
-    cited) must still exist: renaming or removing it needs a decision."""
+    cited) must still exist (`anchor-removed`: renaming or removing it needs
+    a decision), and must still belong to the heading it was published for
+    (`anchor-owner`: a new heading with the same text, added above it, takes
+    the id and leaves the old one with '_1')."""
     from ..load import ANCHOR_RECORD
 
     record, lines, error = project.anchor_record
@@ -156,38 +201,81 @@ def check_anchor_record(project: Project) -> list[Problem]:
                         "Run `make anchors` to write it again")]
     if record is None:
         return []
-    current = published_anchors(project)
-    paths = {p.uri: p.path for p in project.pages + project.case_studies}
+    pages = {p.uri: p for p in project.pages + project.case_studies if p.facts is not None}
     out = []
-    for uri, anchors in sorted(record.items()):
-        if uri not in current:
+    for uri, recorded in sorted(record.items()):
+        page = pages.get(uri)
+        if page is None:
             if uri in project.redirects:
                 continue  # readers who follow an old link are sent on
             out.append(problem("anchor-removed", ANCHOR_RECORD, lines.get(uri, 1),
-                               f"the page '{uri}' was published with {len(anchors)} anchor(s) and no longer exists",
+                               f"the page '{uri}' was published with {len(recorded)} anchor(s) and no longer exists",
                                "Add a redirect from it in mkdocs.yml (redirect_maps), then run `make anchors` to refresh the record"))
             continue
-        for anchor in anchors:
-            if anchor not in current[uri]:
-                near = suggest(anchor, current[uri], cutoff=0.5)
-                page = next(p for p in project.pages + project.case_studies if p.uri == uri)
-                case_id = getattr(project.case_meta(page), "id", None) if not project.is_guidance_page(page) else None
-                if case_id and anchor.startswith(case_id.lower() + "-"):
-                    # The case study page's title heading: its id comes from
-                    # the `title:` field, which has no heading to give an id.
-                    title_line = next((n for n, text in enumerate(page.text.splitlines(), 1) if text.startswith("title:")), 1)
-                    out.append(problem("anchor-removed", paths.get(uri, uri), title_line,
-                                       f"the published anchor '#{anchor}' of case study {case_id} came from its title, which has changed",
-                                       "Keep the old title; or, if the new title is right, run `make anchors` to refresh the record "
-                                       "(links to the case study page itself keep working)"))
-                    continue
-                line = next((h.line for h in page.headings if h.anchor == near), page.body_start)
-                out.append(problem("anchor-removed", paths.get(uri, uri), line,
-                                   f"the published anchor '{uri}#{anchor}' no longer exists"
-                                   + (f" (the nearest heading id is '#{near}')" if near else ""),
-                                   f"If the heading was renamed, keep the old address with an explicit id: '## New title {{#{anchor}}}'; "
+        owners = heading_owners(page.headings)
+        case_id = getattr(project.case_meta(page), "id", None) if not project.is_guidance_page(page) else None
+        for anchor, owner in recorded.items():
+            if anchor in owners:
+                out += _owner_changed(page, anchor, owner, recorded, owners)
+                continue
+            if case_id and anchor.startswith(case_id.lower() + "-"):
+                # The case study page's title heading: its id comes from
+                # the `title:` field, which has no heading to give an id.
+                title_line = next((n for n, text in enumerate(page.text.splitlines(), 1) if text.startswith("title:")), 1)
+                out.append(problem("anchor-removed", page.path, title_line,
+                                   f"the published anchor '#{anchor}' of case study {case_id} came from its title, which has changed",
+                                   "Keep the old title; or, if the new title is right, run `make anchors` to refresh the record "
+                                   "(links to the case study page itself keep working)"))
+                continue
+            renamed = renamed_heading(anchor, owner, recorded, owners)
+            hashes = _hashes(owner["level"])
+            if renamed is not None:
+                out.append(problem("anchor-removed", page.path, renamed.line,
+                                   f"the published anchor '{uri}#{anchor}' (the heading '{owner['heading']}') no longer exists; "
+                                   f"the heading '{renamed.title}' on this line looks like its new name",
+                                   f"If the heading was renamed, keep the old address with an explicit id: '{hashes} {renamed.title} {{#{anchor}}}'; "
                                    "if the section is gone on purpose, run `make anchors` to refresh the record"))
+                continue
+            parent = owners.get(owner["under"])
+            out.append(problem("anchor-removed", page.path, parent[0].line if parent else page.body_start,
+                               f"the published anchor '{uri}#{anchor}' (the heading '{owner['heading']}'"
+                               + (f", under '{parent[0].title}' on this line" if parent else "") + ") no longer exists",
+                               f"If the heading was renamed, keep the old address with an explicit id: '{hashes} New title {{#{anchor}}}'; "
+                               "if the section is gone on purpose, run `make anchors` to refresh the record"))
     return out
+
+
+def _owner_changed(page, anchor: str, owner: dict, recorded: dict, owners: dict) -> list[Problem]:
+    """`anchor-owner` for one recorded id that still exists: the heading that
+    has it now is not the one it was published for, which is still on the
+    page under another id (a heading with the same text was added above)."""
+    heading, under = owners[anchor]
+    if heading.explicit:
+        return []  # written on purpose ({#id}), as the fixes here advise
+    same = _same_text(heading.title, owner["heading"])
+    if same and under == owner["under"]:
+        # The same text under the same heading: is there now a second such
+        # heading with an id nobody has published? Then one of the two is new.
+        twin = next((h for ident, (h, u) in owners.items()
+                     if h is not heading and ident not in recorded and u == under and _same_text(h.title, heading.title)), None)
+        if twin is None:
+            return []
+        return [problem("anchor-owner", page.path, heading.line,
+                        f"the heading '{heading.title}' on this line and the one on line {twin.line} have the same text under the same heading; "
+                        f"if this one is new, it has taken the published id '#{anchor}' (bookmarks, citations and links to it would land here) "
+                        f"and the heading it was published for is now '#{twin.anchor}'",
+                        f"Give the new heading another text, or an explicit id of its own ('{_hashes(heading.level)} {heading.title} {{#{anchor}-...}}'), "
+                        f"so '#{anchor}' stays with the heading it was published for; if the move is intended, run `make anchors`")]
+    # The heading it was published for, still here under another id.
+    old = next((h for ident, (h, u) in owners.items()
+                if h is not heading and u == owner["under"] and _same_text(h.title, owner["heading"])), None)
+    if old is None or not same:
+        return []  # the same heading moved, or reworded to the same id
+    return [problem("anchor-owner", page.path, heading.line,
+                    f"this new heading '{heading.title}' has taken the published id '#{anchor}' from the heading with the same text "
+                    f"on line {old.line}, which is now '#{old.anchor}': bookmarks, citations and links to '#{anchor}' would land here",
+                    f"Give the new heading another text, or an explicit id of its own ('{_hashes(heading.level)} {heading.title} {{#{anchor}-...}}'), "
+                    f"so '#{anchor}' stays with the heading it was published for; if the move is intended, run `make anchors`")]
 
 
 UNRESOLVED = {
