@@ -23,6 +23,7 @@ GLOSSARY_URI = "glossary.md"
 WHATS_NEW_URI = "whats-new.md"
 LAW_URI = "law.md"
 LAW_CHANGES_URI = "law-changes.md"
+LAW_SOURCES_URI = "law-sources.md"  # where and when each provision and case was read
 PRINT_URI = "print.md"
 LAW_ON_A_DATE_URI = "law-on-a-date.md"  # macros/law_on_a_date.py
 
@@ -399,6 +400,7 @@ def reference_pages(project: Project) -> dict[str, str]:
             GLOSSARY_URI: glossary_page(project),
             WHATS_NEW_URI: whats_new_page(project),
             LAW_URI: law_page(project),
+            LAW_SOURCES_URI: law_sources_page(project),
             LAW_CHANGES_URI: law_changes_page(project),
             LAW_ON_A_DATE_URI: law_on_a_date_page(project),
         }
@@ -562,13 +564,18 @@ def penalty_table(project: Project, tables: list[str]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _cells(cells) -> str:
+    return "| " + " | ".join(one_line(c).replace("|", "\\|") for c in cells) + " |"
+
+
 def law_page(project: Project) -> str:
     """The table of provisions, the rules that depend on the date of
     conviction, and the table of cases, for readers: every provision and case
     the guidance relies on, linked to its text, with when it came into force
-    (or that it is not in force, as at the day that was checked), where and
-    when that was read, and, only for a value still `unverified`, "check the
-    current position"."""
+    (or that it is not in force, as at the day that was checked), and, only
+    for a value still `unverified`, "check the current position". Where and
+    when each was read is on law_sources_page, one link per Act away, which
+    keeps this page within the first-visit budget."""
     from .law import label
     from .model import NOT_IN_FORCE, UNVERIFIED
 
@@ -588,18 +595,17 @@ def law_page(project: Project) -> str:
             text += f". Commenced by {provision.commenced_by}"
         return text
 
-    def read(provision) -> str:
-        return sources_text(provision.sources, provision.read_on) if provision.sources else "Not recorded"
-
     unchecked = any(
         UNVERIFIED in (p.in_force_from, p.in_force_to) or any(o.mode_of_trial == UNVERIFIED or any(UNVERIFIED in (m.committed_from, m.committed_before, m.on_indictment, m.on_summary_conviction) for m in o.maxima) for o in p.offences)
         for act in project.law.acts.values() for p in act.provisions.values()
     ) or any(c.date == UNVERIFIED for c in (project.law.cases.cases if project.law.cases else []))
+    sources = rel(LAW_SOURCES_URI, LAW_URI)
     out = [
         _front("Provisions and cases", "Every Act, section and case this guidance relies on, with a link to its text."),
         "# Provisions and cases\n",
         "This page lists every provision and every case the guidance relies on, with a link to the text.",
-        "For each provision it gives when it came into force, or that it is not in force as at the day that was checked, and where and when that was read.",
+        "For each provision it gives when it came into force, or that it is not in force as at the day that was checked.",
+        f"[Where the law data was read]({sources}) gives, for each provision, the sources read, when, and notes on how the dates were found; each case below gives its own.",
     ]
     if unchecked:
         out.append("Where a date or a penalty has not yet been read at its source, it says so: check the current position before you rely on it.")
@@ -612,18 +618,15 @@ def law_page(project: Project) -> str:
         if not act.provisions:
             continue
         home = f"https://www.legislation.gov.uk/{act.legislation}" if act.legislation else act.url
-        short = next((n for n in [act.cite_as, *act.names] if n and re.fullmatch(r"[A-Z]{2,6}", n)), None)
-        out.append(f"### {act.title}" + (f" ({short})" if short else "") + "\n")
-        if home:
-            out.append(f"[The text of the {'Act' if act.legislation else 'document'}]({home})\n")
-        out += ["| Provision | Heading | In force | Notes | Read at |", "|---|---|---|---|---|"]
+        heading = law_on_a_date.act_heading(act, act_id)
+        out.append(f"### {heading}\n")
+        links = [f"[The text of the {'Act' if act.legislation else 'document'}]({home})"] if home else []
+        links.append(f"[where each provision was read]({sources}#{law_on_a_date._slug(heading)})")
+        out.append("; ".join(links) + "\n")
+        out += ["| Provision | Heading | In force | Offence created |", "|---|---|---|---|"]
         for key, provision in act.provisions.items():
-            notes = provision.note or ""
-            if provision.offences:
-                offences = "; ".join(o.name for o in provision.offences)
-                notes = (notes + " " if notes else "") + f"Creates an offence: {offences}."
-            cells = [f"[{label(key)}]({act.address(key)})", provision.heading or "", in_force(provision), notes, read(provision)]
-            out.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in cells) + " |")
+            offences = "; ".join(o.name for o in provision.offences)
+            out.append(_cells([f"[{label(key)}]({act.address(key)})", provision.heading or "", in_force(provision), offences]))
         out.append("")
     rules = project.law.provisions.conviction_rules if project.law.provisions else []
     if rules:
@@ -633,14 +636,39 @@ def law_page(project: Project) -> str:
             out.append(conviction_rule_table(project, rule.id, LAW_URI, level=3))
     out += ["## Cases\n", "| Case | Citation | Court and date | What it decided | Judgment |", "|---|---|---|---|---|"]
     for case in project.law.cases.cases if project.law.cases else []:
-        date = when(case.date)
         decided = case.decided if case.checked else case.decided + " (Not yet checked against the judgment.)"
         judgment = f"[Read the judgment]({case.judgment})" if case.judgment else "No public copy found"
         if case.source:
             judgment += "; read at " + sources_text([case.source] if isinstance(case.source, str) else list(case.source), case.read_on)
-        cells = [case.name, case.citation, f"{case.court}, {date}", decided, judgment]
-        out.append("| " + " | ".join(one_line(c).replace("|", "\\|") for c in cells) + " |")
+        out.append(_cells([case.name, case.citation, f"{case.court}, {when(case.date)}", decided, judgment]))
     out.append("")
+    return "\n".join(out)
+
+
+def law_sources_page(project: Project) -> str:
+    """Where and when each provision in the law data was read, with the notes
+    on how its dates and maxima were found: the audit trail behind the
+    "Provisions and cases" page (which keeps each case's sources), one table
+    per Act under the same headings, so that page links to each Act's table."""
+    from .law import label
+
+    back = rel(LAW_URI, LAW_SOURCES_URI)
+    out = [
+        _front("Where the law data was read", "The sources read for every provision and case the guidance relies on, and when."),
+        "# Where the law data was read\n",
+        f"This page shows, for each provision on [Provisions and cases]({back}), the addresses that were read and the day they were read.",
+        "The notes say how each date and maximum was found, and anything a reader should know about the source.",
+        "Use it to check a statement of the law for yourself, or to repeat the check at the next review.\n",
+        "## Provisions\n",
+    ]
+    for act_id, act in project.law.acts.items():
+        if not act.provisions:
+            continue
+        out += [f"### {law_on_a_date.act_heading(act, act_id)}\n", "| Provision | Notes | Read at |", "|---|---|---|"]
+        for key, provision in act.provisions.items():
+            read = sources_text(provision.sources, provision.read_on) if provision.sources else "Not recorded"
+            out.append(_cells([f"[{label(key)}]({act.address(key)})", provision.note or "", read]))
+        out.append("")
     return "\n".join(out)
 
 
@@ -844,7 +872,7 @@ def law_on_a_date_page(project: Project) -> str:
         LAW_ON_A_DATE_FORM,
         "## Every period of every provision\n",
         "These tables hold everything the page works from, for every date the data covers.",
-        f"Each provision's sources are on [Provisions and cases]({rel('law.md', URI)}).\n",
+        f"Where each provision was read is on [Where the law data was read]({rel(LAW_SOURCES_URI, URI)}).\n",
     ]
     for row in info["rows"]:
         out.append(f"### {row['cite']}: {row['name']} {{#{row['id']}}}\n")

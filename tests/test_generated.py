@@ -299,6 +299,27 @@ def test_the_law_page_lists_every_provision_and_case(built_site):
     assert provisions and all(a.title in text for a in acts)
 
 
+def test_where_the_law_data_was_read_gives_every_provisions_sources(built_site):
+    """The provisions' audit trail has its own page, so "Provisions and cases" stays
+    within the first-visit budget: one table per Act, under the heading the
+    law page links to, with each provision's notes and the addresses read."""
+    law = built(built_site, "law.md")
+    sources = built(built_site, "law-sources.md")
+    acts = [a for a in PROJ.law.acts.values() if a.provisions]
+    tables = sources.xpath("//article//table")
+    assert len(tables) == len(acts), "one table per Act with provisions"
+    ids = set(sources.xpath("//article//h3/@id"))
+    links = [h.split("#", 1)[1] for h in law.xpath("//article//a/@href") if h.startswith("../law-sources/#")]
+    assert len(links) == len(acts) and set(links) == ids
+    for table, act in zip(tables, acts):
+        rows = table.xpath(".//tr[td]")
+        assert len(rows) == len(act.provisions), act.title
+        for row, provision in zip(rows, act.provisions.values()):
+            read = " ".join(row.xpath("./td[last()]//text()"))
+            for address in provision.sources:
+                assert address.split("//", 1)[1].removeprefix("www.")[:40] in read, (act.title, address)
+
+
 # ---- Quiet traceability, in the built HTML (the browser tests show it) ------
 
 
