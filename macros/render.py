@@ -23,7 +23,8 @@ GLOSSARY_URI = "glossary.md"
 WHATS_NEW_URI = "whats-new.md"
 LAW_URI = "law.md"
 LAW_CHANGES_URI = "law-changes.md"
-LAW_SOURCES_URI = "law-sources.md"  # where and when each provision and case was read
+LAW_SOURCES_URI = "law-sources.md"  # where and when each provision was read: Acts from 2000
+LAW_SOURCES_OLDER_URI = "law-sources-before-2000.md"  # and Acts before 2000, and other documents
 PRINT_URI = "print.md"
 LAW_ON_A_DATE_URI = "law-on-a-date.md"  # macros/law_on_a_date.py
 
@@ -400,7 +401,8 @@ def reference_pages(project: Project) -> dict[str, str]:
             GLOSSARY_URI: glossary_page(project),
             WHATS_NEW_URI: whats_new_page(project),
             LAW_URI: law_page(project),
-            LAW_SOURCES_URI: law_sources_page(project),
+            LAW_SOURCES_URI: law_sources_page(project, LAW_SOURCES_URI),
+            LAW_SOURCES_OLDER_URI: law_sources_page(project, LAW_SOURCES_OLDER_URI),
             LAW_CHANGES_URI: law_changes_page(project),
             LAW_ON_A_DATE_URI: law_on_a_date_page(project),
         }
@@ -605,7 +607,7 @@ def law_page(project: Project) -> str:
         "# Provisions and cases\n",
         "This page lists every provision and every case the guidance relies on, with a link to the text.",
         "For each provision it gives when it came into force, or that it is not in force as at the day that was checked.",
-        f"[Where the law data was read]({sources}) gives, for each provision, the sources read, when, and notes on how the dates were found; each case below gives its own.",
+        f"Two pages, [Where the law data was read: Acts from 2000]({sources}) and [Acts before 2000 and other documents]({rel(LAW_SOURCES_OLDER_URI, LAW_URI)}), give for each provision the sources read, when, and notes on how the dates were found; each case below gives its own.",
     ]
     if unchecked:
         out.append("Where a date or a penalty has not yet been read at its source, it says so: check the current position before you rely on it.")
@@ -621,7 +623,7 @@ def law_page(project: Project) -> str:
         heading = law_on_a_date.act_heading(act, act_id)
         out.append(f"### {heading}\n")
         links = [f"[The text of the {'Act' if act.legislation else 'document'}]({home})"] if home else []
-        links.append(f"[where each provision was read]({sources}#{law_on_a_date._slug(heading)})")
+        links.append(f"[where each provision was read]({rel(law_sources_uri(act), LAW_URI)}#{law_on_a_date._slug(heading)})")
         out.append("; ".join(links) + "\n")
         out += ["| Provision | Heading | In force | Offence created |", "|---|---|---|---|"]
         for key, provision in act.provisions.items():
@@ -645,26 +647,40 @@ def law_page(project: Project) -> str:
     return "\n".join(out)
 
 
-def law_sources_page(project: Project) -> str:
-    """Where and when each provision in the law data was read, with the notes
-    on how its dates and maxima were found: the audit trail behind the
-    "Provisions and cases" page (which keeps each case's sources), one table
-    per Act under the same headings, so that page links to each Act's table."""
+def law_sources_uri(act) -> str:
+    """Which of the two "Where the law data was read" pages holds an Act: an
+    Act of 2000 or later (by the year its title ends with) on the first, any
+    other Act or document on the second. Two pages, because the notes and
+    sources of every provision on one page move more than the first-visit
+    budget (100 KB compressed)."""
+    year = re.search(r"(\d{4})$", act.title)
+    return LAW_SOURCES_URI if year and int(year.group(1)) >= 2000 else LAW_SOURCES_OLDER_URI
+
+
+def law_sources_page(project: Project, uri: str) -> str:
+    """One of the two pages that say where and when each provision in the law
+    data was read, with the notes on how its dates and maxima were found: the
+    audit trail behind "Provisions and cases" (which keeps each case's
+    sources), one table per Act under the heading that page gives it, so it
+    links to each Act's table. `uri`: LAW_SOURCES_URI (Acts from 2000) or
+    LAW_SOURCES_OLDER_URI (earlier Acts and other documents)."""
     from .law import label
 
-    back = rel(LAW_URI, LAW_SOURCES_URI)
+    newer = uri == LAW_SOURCES_URI
+    title = "Where the law data was read: Acts from 2000" if newer else "Where the law data was read: Acts before 2000 and other documents"
+    other = LAW_SOURCES_OLDER_URI if newer else LAW_SOURCES_URI
     out = [
-        _front("Where the law data was read", "The sources read for every provision and case the guidance relies on, and when."),
-        "# Where the law data was read\n",
-        f"This page shows, for each provision on [Provisions and cases]({back}), the addresses that were read and the day they were read.",
+        _front(title, "The sources read for every provision the guidance relies on, and when."),
+        f"# {title}\n",
+        f"This page shows, for each provision on [Provisions and cases]({rel(LAW_URI, uri)}), the addresses that were read and the day they were read.",
         "The notes say how each date and maximum was found, and anything a reader should know about the source.",
-        "Use it to check a statement of the law for yourself, or to repeat the check at the next review.\n",
-        "## Provisions\n",
+        "Use it to check a statement of the law for yourself, or to repeat the check at the next review.",
+        f"[{'Acts before 2000 and other documents' if newer else 'Acts from 2000'}]({rel(other, uri)}) are on a page of their own.\n",
     ]
     for act_id, act in project.law.acts.items():
-        if not act.provisions:
+        if not act.provisions or law_sources_uri(act) != uri:
             continue
-        out += [f"### {law_on_a_date.act_heading(act, act_id)}\n", "| Provision | Notes | Read at |", "|---|---|---|"]
+        out += [f"## {law_on_a_date.act_heading(act, act_id)}\n", "| Provision | Notes | Read at |", "|---|---|---|"]
         for key, provision in act.provisions.items():
             read = sources_text(provision.sources, provision.read_on) if provision.sources else "Not recorded"
             out.append(_cells([f"[{label(key)}]({act.address(key)})", provision.note or "", read]))
@@ -872,7 +888,7 @@ def law_on_a_date_page(project: Project) -> str:
         LAW_ON_A_DATE_FORM,
         "## Every period of every provision\n",
         "These tables hold everything the page works from, for every date the data covers.",
-        f"Where each provision was read is on [Where the law data was read]({rel(LAW_SOURCES_URI, URI)}).\n",
+        f"Where each provision was read is on the pages [Where the law data was read: Acts from 2000]({rel(LAW_SOURCES_URI, URI)}) and [Acts before 2000 and other documents]({rel(LAW_SOURCES_OLDER_URI, URI)}).\n",
     ]
     for row in info["rows"]:
         out.append(f"### {row['cite']}: {row['name']} {{#{row['id']}}}\n")

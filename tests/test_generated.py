@@ -25,7 +25,7 @@ import lxml.html
 import pytest
 import yaml
 
-from macros import exports
+from macros import exports, render
 from macros.project import load_project
 from tests.sites import PROJECT, assemble, build
 
@@ -300,24 +300,33 @@ def test_the_law_page_lists_every_provision_and_case(built_site):
 
 
 def test_where_the_law_data_was_read_gives_every_provisions_sources(built_site):
-    """The provisions' audit trail has its own page, so "Provisions and cases" stays
-    within the first-visit budget: one table per Act, under the heading the
-    law page links to, with each provision's notes and the addresses read."""
+    """The provisions' audit trail is on two pages of its own (Acts from
+    2000; earlier Acts and other documents), so "Provisions and cases" and
+    each of them stay within the first-visit budget: one table per Act, under
+    the heading the law page links to, with each provision's notes and the
+    addresses read."""
     law = built(built_site, "law.md")
-    sources = built(built_site, "law-sources.md")
     acts = [a for a in PROJ.law.acts.values() if a.provisions]
-    tables = sources.xpath("//article//table")
-    assert len(tables) == len(acts), "one table per Act with provisions"
-    ids = set(sources.xpath("//article//h3/@id"))
-    links = [h.split("#", 1)[1] for h in law.xpath("//article//a/@href") if h.startswith("../law-sources/#")]
-    assert len(links) == len(acts) and set(links) == ids
-    for table, act in zip(tables, acts):
-        rows = table.xpath(".//tr[td]")
-        assert len(rows) == len(act.provisions), act.title
-        for row, provision in zip(rows, act.provisions.values()):
-            read = " ".join(row.xpath("./td[last()]//text()"))
-            for address in provision.sources:
-                assert address.split("//", 1)[1].removeprefix("www.")[:40] in read, (act.title, address)
+    targets = [h.removeprefix("../") for h in law.xpath("//article//h3/following-sibling::p[1]/a/@href") if "law-sources" in h]
+    assert len(targets) == len(acts), "each Act links to where its provisions were read"
+    seen = 0
+    for uri in ("law-sources.md", "law-sources-before-2000.md"):
+        page = built(built_site, uri)
+        tables = page.xpath("//article//table")
+        here = [a for a in acts if render.law_sources_uri(a) == uri]
+        assert here and len(tables) == len(here), uri
+        ids = page.xpath("//article//h2/@id")
+        address = exports._url(uri)
+        assert {t.split("#")[1] for t in targets if t.split("#")[0] == address} == set(ids), uri
+        for table, act in zip(tables, here):
+            rows = table.xpath(".//tr[td]")
+            assert len(rows) == len(act.provisions), act.title
+            for row, provision in zip(rows, act.provisions.values()):
+                read = " ".join(row.xpath("./td[last()]//text()"))
+                for source in provision.sources:
+                    assert source.split("//", 1)[1].removeprefix("www.")[:40] in read, (act.title, source)
+        seen += len(here)
+    assert seen == len(acts)
 
 
 # ---- Quiet traceability, in the built HTML (the browser tests show it) ------

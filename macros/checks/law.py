@@ -232,8 +232,8 @@ def check_legislation_links(project: Project, facts: dict) -> list[Problem]:
     """A link written by hand to a section on legislation.gov.uk must point
     to a provision in provisions.yml, so that the table of provisions (and
     its commencement dates) covers every provision the guidance relies on.
-    The "Changes in the law", "Provisions and cases" and "Where the law data
-    was read" pages are left out:
+    The "Changes in the law", "Provisions and cases" and the two "Where the
+    law data was read" pages are left out:
     they are built from the law data, and their other links are the sources
     recorded there, where a reader can see what was read."""
     law = project.law
@@ -242,7 +242,7 @@ def check_legislation_links(project: Project, facts: dict) -> list[Problem]:
     by_path = {act.legislation: act_id for act_id, act in law.acts.items() if act.legislation}
     out = []
     for uri, page in facts.items():
-        if uri in (render.PRINT_URI, render.LAW_CHANGES_URI, render.LAW_URI, render.LAW_SOURCES_URI):
+        if uri in (render.PRINT_URI, render.LAW_CHANGES_URI, render.LAW_URI, render.LAW_SOURCES_URI, render.LAW_SOURCES_OLDER_URI):
             continue
         for link in page.links:
             match = LEGISLATION_LINK.match(link.target)
