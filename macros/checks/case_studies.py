@@ -414,8 +414,14 @@ def template_phrases(root) -> tuple[str, ...]:
         match = PLACEHOLDER.search(line)
         if match is None or "#" in line[: match.start()]:
             continue
+        text = line[match.end():].strip().strip("\"]'")
         # Up to the first comma, bracket or colon: the words an editor keeps.
-        phrase = re.split(r"[,(;:]", line[match.end():].strip().strip("\"]'"))[0].strip().rstrip(".").lower()
+        phrase = re.split(r"[,(;:]", text)[0].strip().rstrip(".").lower()
         if len(phrase) >= 13:  # "a short title"; not "one sentence"
             phrases.append(phrase)
+        # And a whole example sentence ("one sentence, for example: convicted
+        # of ..."), which an editor may keep with or without what leads to it.
+        example = text.lower().partition("for example:")[2].strip().rstrip(".")
+        if len(example) >= 13:
+            phrases.append(example)
     return tuple(phrases)
