@@ -151,3 +151,21 @@ def test_without_search_js_these_checks_fail(browser, site_url):
     assert not page.evaluate("document.querySelector('.search-excerpt')")
     assert max(heights) > 6, heights
     context.close()
+
+
+# How lawyers type (issue 23) ------------------------------------------------
+
+# Each form of a citation finds what the dotted form finds.
+CITATION_FORMS = [
+    ("s.4A", ["s4A", "S4A", "\u00a74A", "\u00a7 4A", "ss4A", "s 4A", "section 4A"]),
+    ("s.5A", ["s5A", "S5A", "\u00a75A"]),
+]
+
+
+@pytest.mark.parametrize("dotted,forms", CITATION_FORMS, ids=[d for d, _ in CITATION_FORMS])
+def test_a_section_is_found_however_it_is_written(search_page, site_url, dotted, forms):
+    expected = pages(site_url, search(search_page, dotted))
+    assert expected, f"{dotted!r} found nothing"
+    for form in forms:
+        found = pages(site_url, search(search_page, form))
+        assert found[:1] == expected[:1], (form, found[:3], expected[:3])

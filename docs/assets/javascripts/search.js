@@ -81,6 +81,12 @@
     // A case study's id, which the separator would split: "CS-07" -> cs07
     // (the `item` and `keys` fields of macros/search.py).
     out = out.replace(/\bcs[-\s]?(\d{2})\b/gi, " +cs$1 ");
+    // A section written with a space: "s 4A", "ss. 4", "section 4A",
+    // "sections 4 and 4A" -> "4A". The separator (mkdocs.yml) drops "s",
+    // "s.", "ss" and "§" when a number follows at once, in pages and
+    // queries alike; a word and a space it cannot see, as the theme splits
+    // the query into words first.
+    out = out.replace(/(^|[^\w.+])(?:ss?\.?|sections?)\s+(?=\d)/gi, "$1");
     return out.replace(/\s+/g, " ").trim();
   }
   window.__guidanceSearch.prepare = prepare;
