@@ -141,6 +141,9 @@ def on_config(config, fail: bool = True) -> Build:
                                            names=lambda: _macro_names(config))
     config.markdown_extensions.append(build.ext)
     config.markdown_extensions.extend(pipeline.extra_extensions())
+    # A nav entry naming no page is reported by the hooks (broken-link at its
+    # line in mkdocs.yml, with a did-you-mean), so MkDocs need not warn too.
+    config.validation.nav.not_found = logging.DEBUG
     build.handler = _Capture(build, config)
     logging.getLogger("mkdocs").addHandler(build.handler)
     report(build, plugin_problems + checks.run_before_parse(project, build.today))
@@ -219,7 +222,34 @@ def on_nav(nav, files) -> None:
         f.src_uri for f in files.documentation_pages()
         if f.src_uri in sources and f.src_uri not in in_nav and not f.inclusion.is_not_in_nav()
     ]
-    report(build, checks.check_nav(build.project, omitted))
+    missing = [link.url for link in _nav_links(nav.items) if _names_a_file(link.url)]
+    pages = sorted(f.src_uri for f in files.documentation_pages())
+    entries = checks.check_nav_entries(build.project, missing, pages)
+    meant = {checks.nav_guess(url, pages) for url in missing}
+    # A nav entry with a typo already says which page it meant: one fault, one message.
+    report(build, entries + checks.check_nav(build.project, [uri for uri in omitted if uri not in meant]))
+
+
+def _nav_links(items) -> list:
+    """The nav's Link items (an entry MkDocs found no file for, or an
+    external address), in the nav's order."""
+    from mkdocs.structure.nav import Link
+
+    out = []
+    for item in items:
+        if isinstance(item, Link):
+            out.append(item)
+        out += _nav_links(getattr(item, "children", None) or [])
+    return out
+
+
+def _names_a_file(url: str) -> bool:
+    """A nav entry MkDocs would warn about as "not found in the documentation
+    files": neither an external address nor an absolute path."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return not (parts.scheme or parts.netloc or url.startswith("/"))
 
 
 # ---------------------------------------------------------------------------

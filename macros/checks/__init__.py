@@ -47,6 +47,8 @@ from .register import (  # noqa: E402
     check_macros,
     check_macros_plugin,
     check_nav,
+    check_nav_entries,
+    nav_guess,
     check_page_openings,
     check_redirects,
     check_pages,

@@ -376,6 +376,33 @@ def check_nav(project: Project, omitted: list[str]) -> list[Problem]:
     ]
 
 
+def nav_guess(url: str, pages: list[str]) -> str | None:
+    """The page a nav entry with a typo most likely meant."""
+    near = difflib.get_close_matches(url, pages, n=1, cutoff=0.6)
+    return near[0] if near else None
+
+
+def check_nav_entries(project: Project, missing: list[str], pages: list[str]) -> list[Problem]:
+    """A nav entry in mkdocs.yml that names no page (`missing`: the entries
+    MkDocs found no file for; `pages`: the site's pages), at its line, with
+    the page it most likely meant."""
+    try:
+        lines = (project.root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    start = next((n for n, text in enumerate(lines) if re.match(r"^nav\s*:", text)), 0)
+    out = []
+    for url in missing:
+        entry = re.compile(r"(?:^\s*-\s*|:\s+)[\"']?" + re.escape(url) + r"[\"']?\s*(?:#.*)?$")
+        line = next((n for n, text in enumerate(lines[start:], start + 1) if entry.search(text)), 1)
+        near = nav_guess(url, pages)
+        out.append(problem("broken-link", "mkdocs.yml", line,
+                           f"the nav entry '{url}' names a page that does not exist in docs/, so the menu would lead nowhere",
+                           f"Correct the path; did you mean '{near}'?" if near else
+                           "Correct the path: it is relative to docs/, like the other entries"))
+    return out
+
+
 def check_redirects(project: Project) -> list[Problem]:
     """Every redirect in mkdocs.yml (the redirects plugin's `redirect_maps`,
     old docs path -> new) leads to a page the site has, or to an https
