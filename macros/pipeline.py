@@ -180,6 +180,24 @@ class Lines:
                 return number + self.first
         return max(cursor - (1 if kind != "link" else 0), self.skip) + self.first
 
+    def find_link(self, href: str) -> int:
+        """A link's line: the address as a link writes it ("](href)",
+        "<href>", href="..."), so that "/" is not found inside an earlier
+        "/pleas/"; else as find() does. The cursor stays on the line found
+        (one line may hold several links)."""
+        cursor = self.cursors.get("link", self.skip)
+        for form in (f"]({href})", f"]({href} ", f"<{href}>", f'="{href}"', f"='{href}'"):
+            if form not in self.text:
+                continue
+            number = self._line_with(form, cursor, len(self.lines))
+            if number is not None:
+                self.cursors["link"] = number
+                return number + self.first
+            number = self._line_with(form, self.skip, min(cursor, len(self.lines)))
+            if number is not None:
+                return number + self.first
+        return self.find(href, "link")
+
     def locate(self, needle: str, kind: str) -> int | None:
         """The next line holding `needle` at or after this kind's cursor, or
         None (never a guess) if the source does not hold it there."""
@@ -600,9 +618,9 @@ class FactsTreeprocessor(Treeprocessor):
                     # An email autolink (<mailto:...>, <a@b.example>): the
                     # parser hides it from spam bots as character references.
                     href = html_unescape(href.replace(AMP_SUBSTITUTE, "&"))
-                facts.links.append(Link(href, lines.find(href, "link")))
+                facts.links.append(Link(href, lines.find_link(href)))
             elif tag == "img" and element.get("src") is not None:
-                facts.links.append(Link(element.get("src"), lines.find(element.get("src"), "link"), image=True))
+                facts.links.append(Link(element.get("src"), lines.find_link(element.get("src")), image=True))
             for name, value in element.attrib.items():
                 value = value or ""
                 if name.startswith("on") or name == "style" or name in BEHAVIOUR_ATTRIBUTES or JAVASCRIPT_URL.match(value):

@@ -144,6 +144,10 @@ def on_config(config, fail: bool = True) -> Build:
     # A nav entry naming no page is reported by the hooks (broken-link at its
     # line in mkdocs.yml, with a did-you-mean), so MkDocs need not warn too.
     config.validation.nav.not_found = logging.DEBUG
+    # So is a link written as a site or web address ("/pleas/", "../pleas/"):
+    # broken-link, at its line, names the Markdown file to link to instead.
+    config.validation.links.absolute_links = logging.DEBUG
+    config.validation.links.unrecognized_links = logging.DEBUG
     build.handler = _Capture(build, config)
     logging.getLogger("mkdocs").addHandler(build.handler)
     report(build, plugin_problems + checks.run_before_parse(project, build.today))

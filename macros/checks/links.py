@@ -69,8 +69,11 @@ def check_links(project: Project, facts: dict) -> list[Problem]:
             if not path:
                 resolved = uri
             elif path.startswith("/"):
-                out.append(problem("broken-link", page.path, link.line, f"the link '{target}' is absolute",
-                                   "Write it relative to this file, for example '../pleas.md'"))
+                better = markdown_file_for(path, uri, anchors)
+                out.append(problem("broken-link", page.path, link.line,
+                                   f"the link '{target}' is a site address (it starts with /), which MkDocs does not check "
+                                   "and which leads nowhere when the site is published under a folder",
+                                   _to_the_file(better, anchor, uri, anchors, path)))
                 continue
             else:
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(uri), path))
@@ -80,14 +83,10 @@ def check_links(project: Project, facts: dict) -> list[Problem]:
                 if path.endswith("/") or not posixpath.splitext(path)[1]:
                     # A web address ("../pleas/"), which MkDocs does not check
                     # and rewrites nowhere: link to the Markdown file instead.
-                    stem = path.rstrip("/") or "."
-                    guess = posixpath.normpath(posixpath.join(posixpath.dirname(uri), stem)) + ".md"
-                    index = posixpath.normpath(posixpath.join(posixpath.dirname(uri), stem, "index.md"))
-                    better = next((g for g in (guess, index) if g in anchors), None)
-                    written = render.rel(better, uri) + (f"#{anchor}" if anchor else "") if better else None
+                    better = markdown_file_for(path, uri, anchors)
                     out.append(problem("broken-link", page.path, link.line,
-                                       f"the link '{target}' is a web address, not a file in docs/",
-                                       f"Link to the Markdown file{f', {written!r}' if written else ''}; MkDocs checks it and writes the web address"))
+                                       f"the link '{target}' is a web address, not a file in docs/, so MkDocs does not check it",
+                                       _to_the_file(better, anchor, uri, anchors, path)))
                     continue
                 near = suggest(resolved, anchors)
                 out.append(problem("broken-link", page.path, link.line,
@@ -106,6 +105,47 @@ def check_links(project: Project, facts: dict) -> list[Problem]:
                                    f"'{title}' is not the only heading with that text on '{resolved}'; it moves when such a heading is added or removed above it",
                                    f"Give the heading an explicit id, for example '## {title} {{#{base}-...}}', and link to that id"))
     return out
+
+
+def markdown_file_for(address: str, uri: str, anchors) -> str | None:
+    """The page a web address in a link means ("/pleas/", "../pleas/",
+    "pleas/", "/pleas.md"), as a docs path, or None. Tried relative to
+    docs/ for a site address, else to the page's file and then to the
+    page's own address (files.md is published at files/, so "../pleas/"
+    there is pleas.md)."""
+    stem = address.rstrip("/")
+    if stem.endswith(".md"):
+        stem = stem[:-3]
+    if address.startswith("/"):
+        bases = [""]
+        stem = stem.lstrip("/")
+    else:
+        folder = posixpath.dirname(uri)
+        published = folder if posixpath.basename(uri) == "index.md" else posixpath.join(folder, posixpath.basename(uri)[:-3])
+        bases = [folder, published]
+    for base in bases:
+        joined = posixpath.normpath(posixpath.join(base, stem)) if stem else (base or ".")
+        while joined.startswith("..") and base is bases[-1]:
+            joined = joined[3:] or "."  # a browser stays at the site's root
+        if joined.startswith(".."):
+            continue
+        for guess in ((f"{joined}.md", posixpath.join(joined, "index.md")) if joined != "." else ("index.md",)):
+            guess = posixpath.normpath(guess)
+            if guess in anchors:
+                return guess
+    return None
+
+
+def _to_the_file(better: str | None, anchor: str, uri: str, anchors, address: str) -> str:
+    """The fix for a link written as a web address: the Markdown file to
+    link to, written relative to this page."""
+    if better:
+        written = render.rel(better, uri) + (f"#{anchor}" if anchor else "")
+        return f"Link to the Markdown file instead, '{written}' (relative to this file); MkDocs checks it and writes the web address"
+    near = suggest(address.strip("/").removesuffix(".md") + ".md", anchors)
+    return ("Link to the page's Markdown file instead, written relative to this file"
+            + (f"; did you mean {render.rel(near, uri)!r}" if near else "")
+            + "; MkDocs checks it and writes the web address")
 
 
 def check_heading_ids(facts: dict) -> list[Problem]:
