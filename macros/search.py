@@ -65,7 +65,8 @@ _CHARACTERS = {
 _CHARACTER = re.compile("[" + "".join(_CHARACTERS) + "]")
 
 # Citations the separator would split: kind -> what the text may write.
-# (Sections, "s.4A", need no token: the separator drops "s." so "4a" stays.)
+# (Sections, "s.4A", "s4A", "§4A", need no token: the separator drops "s.",
+# "s" and "§" before a number, so "4a" stays.)
 _NOT_A_YEAR = r"(?!(?:19|20)\d\d\b)"
 CITATION_KINDS = {
     "r": r"(?<![\w.])(?:r\.|[Rr]ule\b)\s?" + _NOT_A_YEAR + r"(?P<n>\d+(?:\.\d+)*)",
@@ -79,7 +80,9 @@ _CITATION = {kind: re.compile(rx, 0 if kind == "r" else re.I) for kind, rx in CI
 # cheap test that spares the index (thousands of sections) most searches.
 _CITATION_HINTS = {"r": ("r.", "rule"), "para": ("para.", "paras.", "paragraph"), "art": ("art.", "arts.", "article"),
                    "reg": ("reg.", "regs.", "regulation"), "sch": ("sch.", "schedule")}
-_SECTION = re.compile(r"\bss?\.\s?(?P<n>\d+[A-Za-z]*)|\bsections?\s(?P<m>\d+[A-Za-z]*)", re.I)
+# A section however it is written ("s.4A", "s4A", "ss 4", "§4A", "section
+# 4A"), as the separator (mkdocs.yml) and search.js's prepare() read it.
+_SECTION = re.compile(r"(?:\bss?\.?\s?|§+\s?)(?P<n>\d+[A-Za-z]*)|\bsections?\s(?P<m>\d+[A-Za-z]*)", re.I)
 
 # Page furniture that must never be searched or shown as an excerpt.
 _FURNITURE = [

@@ -32,6 +32,8 @@ def test_provision_token():
     assert search.provision_token("PHA s.4A") == "4a"
     assert search.provision_token("Sentencing Act 2020 s.363") == "363"
     assert search.provision_token("Sch. 1") == "sch1"
+    for written in ["PHA s4A", "PHA S4A", "PHA ss.4A", "PHA \u00a74A", "PHA \u00a7 4A", "PHA s 4A", "PHA section 4A"]:
+        assert search.provision_token(written) == "4a", written
     with pytest.raises(ValueError):
         search.provision_token("the Act")
 

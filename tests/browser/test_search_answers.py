@@ -10,6 +10,9 @@ proved by watching the requests a page makes.
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from tests.browser.conftest import PHONE, goto, new_context, open_search, search, wait_until
@@ -169,3 +172,86 @@ def test_a_section_is_found_however_it_is_written(search_page, site_url, dotted,
     for form in forms:
         found = pages(site_url, search(search_page, form))
         assert found[:1] == expected[:1], (form, found[:3], expected[:3])
+
+
+# (an inflected word, the word it is inflected from, a page in its top three).
+# The inflected word and its stem find the same pages; before the stemmer,
+# "harassed" and "ordered" found nothing and "stalkers" only a page that
+# happens to use the plural.
+INFLECTED = [
+    ("harassed", "harassment", "recognising/"),
+    ("stalkers", "stalker", "offences/"),
+    ("ordered", "order", "protective-orders/"),
+]
+
+MARKED = "() => [...document.querySelectorAll('.md-search-result__article mark')].map(m => m.textContent.toLowerCase())"
+
+
+@pytest.mark.parametrize("query,base,expected", INFLECTED, ids=[q for q, _, _ in INFLECTED])
+def test_an_inflected_word_finds_its_family(search_page, site_url, query, base, expected):
+    found = pages(site_url, search(search_page, query))
+    assert expected in found[:3], (query, found[:6])
+    marked = search_page.evaluate(MARKED)
+    stem = base[:5]
+    assert marked and all(m.startswith(stem) for m in marked), f"the marks for {query!r} are not all {stem}-: {marked[:10]}"
+    assert found == pages(site_url, search(search_page, base)), f"{query!r} and {base!r} find different pages"
+
+
+def test_a_possessive_finds_the_plural_possessive(search_page, site_url):
+    """The text has "magistrates' court": "magistrate's" finds it as
+    "magistrates'" and "magistrates" do."""
+    found = pages(site_url, search(search_page, "magistrate's"))
+    assert found, "magistrate's found nothing"
+    assert found[:3] == pages(site_url, search(search_page, "magistrates'"))[:3] == pages(site_url, search(search_page, "magistrates"))[:3]
+
+
+@pytest.fixture(scope="module")
+def index_text(built_site):
+    """{location: the lower-cased words a result was indexed by}."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return {d["location"]: re.sub(r"<[^>]+>", " ", " ".join(str(d.get(f, "")) for f in ("title", "text", "keys"))).lower()
+            for d in index["docs"]}
+
+
+# (a question in a prosecutor's words; the start of each word that is not a
+# stop-word; the pages that answer it, which fill the top of the list).
+# Read from the site: "changed route gym" is the evidence of a changed
+# daily life that proves serious alarm or distress (PHA s.4A(1)(b)(ii)): the
+# facts of CS-05 (the only section with all three words), the sections on
+# proving it in charging, trial and working with the police, and CS-11 (a
+# s.4A(1)(b)(ii) charge). Before, about/ and bail-and-updates/ came first.
+MULTI_WORD = [
+    ("tracker on car", ["tracker", "car"], ["charging/"]),
+    ("which charge stalking", ["charg", "stalk"], ["charging/"]),
+    ("changed route gym", ["chang", "route", "gym"],
+     ["case-studies/cs-05/", "working-with-police/", "case-studies/cs-11/", "trial/", "charging/"]),
+]
+
+
+@pytest.mark.parametrize("query,words,answers", MULTI_WORD, ids=[q for q, _, _ in MULTI_WORD])
+def test_a_question_lists_results_with_all_its_words_first(search_page, site_url, index_text, query, words, answers):
+    """Stop-words ("on", "which") match nothing, and a page with a section
+    holding every other word of the question comes before one that holds
+    only some (before, the jurisdiction page came first for "tracker on
+    car" because it says "on")."""
+    found = pages(site_url, search(search_page, query))
+    assert sorted(found[:len(answers)]) == sorted(answers), (query, found[:8])
+    sections = [loc for loc in index_text if loc.split("#")[0] == found[0]]
+    assert any(all(w in index_text[loc] for w in words) for loc in sections), \
+        f"no section of {found[0]}, listed first for {query!r}, holds all of {words}"
+
+
+def test_without_search_worker_js_these_checks_fail(browser, site_url):
+    """The broken fixture: with search-worker.js cut down to loading the
+    theme's worker, no query word is stemmed and results are not ranked by
+    the words they hold, so the tests above catch each fault."""
+    context = new_context(browser, viewport=PHONE)
+    theme_only = 'importScripts(new URL(self.location.href).searchParams.get("theme"));'
+    context.route("**/assets/javascripts/search-worker.js*",
+                  lambda route: route.fulfill(body=theme_only, content_type="text/javascript"))
+    page = context.new_page()
+    goto(page, site_url)
+    assert search(page, "s.4A"), "the theme's own worker did not answer"
+    assert pages(site_url, search(page, "harassed")) == []
+    assert pages(site_url, search(page, "tracker on car"))[:1] != ["charging/"]
+    context.close()
