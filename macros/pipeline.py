@@ -85,6 +85,8 @@ IN_RAW_HTML = "it is inside a raw HTML block"  # the error of a call the parser 
 CALL_IN_HTML = re.compile(r"\{\{<[^\n]*?(?:>\}\}|$)", re.M)
 HTML_CODE = re.compile(r"<(pre|code)\b.*?</\1\s*>", re.S | re.I)  # raw HTML shown as code: left alone
 MACRO_OUTPUT = "data-macro-output"  # marks the elements a macro call produced, until the HTML is written
+REFERENCE_LINE = "data-reference-line"  # on a link made from a reference, the line of its definition, until the tree is read
+REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*\S")
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 EXPLICIT_ID = re.compile(r"\{[^}\n]*#([\w:.-]+)")
 # Attributes an attribute list ({target="_blank"}, {hidden}) could add that
@@ -198,6 +200,17 @@ class Lines:
                 return number + self.first
         return self.find(href, "link")
 
+    def reference_line(self, ident: str) -> int | None:
+        """The line of the definition `[ident]: address` the parser used (the
+        last one, as Python-Markdown keeps the last), or None."""
+        if not hasattr(self, "_references"):
+            self._references = {}
+            for number, text in enumerate(self.lines[self.skip:], self.skip + self.first):
+                match = REFERENCE_DEFINITION.match(text)
+                if match:
+                    self._references[" ".join(match.group(1).split()).lower()] = number
+        return self._references.get(" ".join(ident.split()).lower())
+
     def locate(self, needle: str, kind: str) -> int | None:
         """The next line holding `needle` at or after this kind's cursor, or
         None (never a guess) if the source does not hold it there."""
@@ -288,6 +301,7 @@ class GuidanceExtension(Extension):
         # The parser's own reference, footnote and link patterns, wrapped to
         # record what they leave unresolved (published as typed) or point to "".
         for name, kind in (("reference", "reference"), ("image_reference", "reference"),
+                           ("short_reference", "short-reference"), ("short_image_ref", "short-reference"),
                            ("footnote", "footnote"), ("link", "link"), ("image_link", "link")):
             if name in md.inlinePatterns:
                 inner = md.inlinePatterns[name]
@@ -544,6 +558,17 @@ class RecordMisses(InlineProcessor):
         node, start, end = self.inner.handleMatch(m, data)
         if self.ext.current is None or self.ext.lines is None:
             return node, start, end
+        if self.kind in ("reference", "short-reference") and node is not None and not isinstance(node, str):
+            # A link from a reference: its address is written on the
+            # definition's line, which is where a fault in it is fixed.
+            text, index, handled = self.inner.getText(data, m.end(0))
+            ident = self.inner.evalId(data, index, text)[0] if handled else None
+            line = self.ext.lines.reference_line(self.inner.NEWLINE_CLEANUP_RE.sub(" ", ident)) if ident else None
+            if line is not None:
+                node.set(REFERENCE_LINE, str(line))
+            return node, start, end
+        if self.kind == "short-reference":
+            return node, start, end
         raw = None
         if self.kind == "reference" and node is None and start is not None:
             raw = data[start:end]
@@ -573,6 +598,7 @@ class FactsTreeprocessor(Treeprocessor):
             for element in root.iter():
                 if isinstance(element.tag, str):
                     element.attrib.pop(MACRO_OUTPUT, None)
+                    element.attrib.pop(REFERENCE_LINE, None)
                     _align_by_class(element)
             return None
         footnote_ids = set()
@@ -582,8 +608,10 @@ class FactsTreeprocessor(Treeprocessor):
             tag = element.tag
             if not isinstance(tag, str):
                 continue
+            defined_at = None
             if element.attrib:
                 element.attrib.pop(MACRO_OUTPUT, None)
+                defined_at = element.attrib.pop(REFERENCE_LINE, None)
                 _align_by_class(element)
             ident = element.get("id")
             repeated = False
@@ -618,9 +646,10 @@ class FactsTreeprocessor(Treeprocessor):
                     # An email autolink (<mailto:...>, <a@b.example>): the
                     # parser hides it from spam bots as character references.
                     href = html_unescape(href.replace(AMP_SUBSTITUTE, "&"))
-                facts.links.append(Link(href, lines.find_link(href)))
+                facts.links.append(Link(href, int(defined_at) if defined_at else lines.find_link(href)))
             elif tag == "img" and element.get("src") is not None:
-                facts.links.append(Link(element.get("src"), lines.find_link(element.get("src")), image=True))
+                src = element.get("src")
+                facts.links.append(Link(src, int(defined_at) if defined_at else lines.find_link(src), image=True))
             for name, value in element.attrib.items():
                 value = value or ""
                 if name.startswith("on") or name == "style" or name in BEHAVIOUR_ATTRIBUTES or JAVASCRIPT_URL.match(value):

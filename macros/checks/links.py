@@ -104,7 +104,8 @@ def check_links(project: Project, facts: dict) -> list[Problem]:
                                    f"the link '{target}' points to '#{anchor}', an id made unique by a number because "
                                    f"'{title}' is not the only heading with that text on '{resolved}'; it moves when such a heading is added or removed above it",
                                    f"Give the heading an explicit id, for example '## {title} {{#{base}-...}}', and link to that id"))
-    return out
+    # A reference used twice is one definition to fix: one message.
+    return list({str(p): p for p in out}.values())
 
 
 def markdown_file_for(address: str, uri: str, anchors) -> str | None:

@@ -221,9 +221,11 @@ def check_macros(project: Project) -> list[Problem]:
                                    f"'{call.raw}' uses plain {{{{ }}}}, so readers would see it as raw text", fix))
             elif call.error == "template":
                 out.append(problem("macro-syntax", page.path, call.line,
-                                   f"'{call.raw}' is a template tag, which this site does not run, so readers would see it as raw text",
-                                   "Remove it: to point to other text, link to its page with [words](page.md); "
-                                   'the site\'s macros are written like {{< case_study("CS-01") >}}'))
+                                   f"'{call.raw}' is a template tag, but pages here are not templates (the macros plugin has "
+                                   "render_by_default: false), so it is not run and readers would see it as raw text",
+                                   "Remove it, and use the site's macros, written like {{< case_study(\"CS-01\") >}}; "
+                                   "to point to other text, link to its page with [words](page.md); "
+                                   "to quote the tag itself, put it in backticks (`{% if %}`)"))
             elif call.error and call.error.startswith(DELIMITER_ERRORS):
                 out.append(problem("macro-syntax", page.path, call.line,
                                    f"'{call.raw}': {call.error}, so readers would see it as raw text",
