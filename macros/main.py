@@ -55,6 +55,8 @@ def define_env(env) -> None:
         """The line under a heading naming the register items (ids with
         their @fingerprint) that the section delivers."""
         found = project()
+        if found.register_unreadable:
+            return ""  # the register's own error is reported; its items cannot be named
         items = [i.partition("@")[0] for i in ids]
         unknown = [i for i in items if i not in found.items]
         if not items or unknown:

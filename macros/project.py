@@ -50,6 +50,7 @@ class Project:
     summary_box: str | None = None  # the title of the box every chapter opens with, from mkdocs.yml extra.summary_box (set by stage.py)
     macro_names: tuple = ()  # the macros pages may call, as the macros plugin holds them (set by stage.py once the pages are parsed)
     anchor_record: tuple = (None, {}, None)  # load.load_anchor_record(): published anchors, their lines, an error
+    register_unreadable: bool = False  # recommendations.yml could not be read (set by stage.py; the parse uses an empty register)
     not_utf8: list = field(default_factory=list)  # load.NOT_UTF8: (file, line, byte) of each source that is not UTF-8
     _validated: dict = field(default_factory=dict, repr=False)  # (model, id(page)) -> (page, checked front matter)
 

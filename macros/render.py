@@ -100,7 +100,7 @@ def case_study_box(project: Project, case_id: str, page_uri: str) -> str:
     legal text around it; its title names the study. Print opens it
     (guidance.css). The Markdown pipeline marks it data-search-exclude."""
     page, meta = project.case_study_ids[case_id]
-    illustrates = ", ".join(f"[{i}]({rel(item_uri(i), page_uri)})" for i in meta.illustrates)
+    illustrates = ", ".join(f"[{i}]({rel(item_uri(i), page_uri)})" for i in meta.illustrates if i in project.items or not project.register_unreadable)
     body = [
         one_line(meta.summary),
         f"**Outcome:** {one_line(meta.outcome)}",

@@ -89,11 +89,20 @@ class _Said(logging.Handler):
         self.messages.append(" ".join(record.getMessage().split()))
 
 
-def report(build: Build, problems: list[Problem]) -> None:
+# Errors before the parse that hide nothing: the build goes on reading the
+# pages, so that one run lists every problem (an unreadable register or an
+# unfilled case-study template does not hide the pages' own), and stops,
+# writing nothing, once they are parsed. After any other error before the
+# parse it stops there: what the parse would add is the same fault again.
+GO_ON_PAST = {"register-yaml", "register-schema", "unfilled-template"}
+
+
+def report(build: Build, problems: list[Problem], final: bool = False) -> None:
     """Record problems; log them; stop if any is an error (under serve, log
-    the errors as warnings, which the serve banner shows)."""
+    the errors as warnings, which the serve banner shows). Before the last
+    stage (`final`), errors are held and the build goes on reading if each
+    is in GO_ON_PAST."""
     build.problems += problems
-    errors = [p for p in problems if p.severity == "error"]
     if not build.fail:
         for p in problems:
             log.warning(str(p)) if p.severity == "error" else log.info(str(p))
@@ -101,7 +110,8 @@ def report(build: Build, problems: list[Problem]) -> None:
     for p in problems:
         if p.severity == "warning":
             log.info(str(p))  # overdue reviews must not block an unrelated fix
-    if errors:
+    errors = [p for p in build.problems if p.severity == "error"]
+    if errors and (final or any(p.code not in GO_ON_PAST for p in errors)):
         for p in sorted(errors, key=_order):
             log.error(str(p))
         raise CheckFailed(
@@ -151,6 +161,12 @@ def on_config(config, fail: bool = True) -> Build:
     build.handler = _Capture(build, config)
     logging.getLogger("mkdocs").addHandler(build.handler)
     report(build, plugin_problems + checks.run_before_parse(project, build.today))
+    if project.register is None:
+        # The register could not be read (reported): the pages are parsed
+        # against an empty one, and the checks that need it are left out.
+        from .model import Register
+
+        project.register, project.register_unreadable = Register(items=[], themes=[]), True
     return build
 
 
@@ -319,12 +335,12 @@ def on_env(files) -> None:
     build.project.macro_names = build.ext.names()
     problems = checks.run_after_parse(build.project, build.ext.facts)
     problems += parsed_too_late(build)
-    if not any(p.severity == "error" for p in problems):
+    if not any(p.severity == "error" for p in problems + build.problems):
         # The print view repeats the chapters: report a warning there only
         # when no chapter has one (the editor fixes the chapter).
         chapters = [(uri, m) for uri, m in build.warnings if uri != render.PRINT_URI]
         problems += [_warning_problem(build, uri, message) for uri, message in (chapters or build.warnings)]
-    report(build, problems)
+    report(build, problems, final=True)
 
 
 def parsed_too_late(build: Build) -> list[Problem]:

@@ -28,12 +28,12 @@ def check_case_studies(project: Project) -> list[Problem]:
                                f"the id '{meta.id}' does not match the file name",
                                f"Rename the file to case_studies/{meta.id.lower()}.md or correct the id"))
         for item_id in meta.illustrates:
-            if project.register and item_id not in project.items:
+            if project.register and not project.register_unreadable and item_id not in project.items:
                 out.append(problem("unknown-item", page.path, field_line(page, "illustrates"),
                                    f"illustrates '{item_id}', which is not in recommendations.yml (known: {known_ids(project)})",
                                    "Correct the id in 'illustrates'"))
         for theme in meta.themes:
-            if project.register and theme not in project.themes:
+            if project.register and not project.register_unreadable and theme not in project.themes:
                 out.append(problem("unknown-theme", page.path, field_line(page, "themes"),
                                    f"the theme '{theme}' is not in the register",
                                    f"Use one of: {', '.join(project.themes)}"))
