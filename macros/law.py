@@ -95,7 +95,7 @@ class CaseName:
 class Law:
     provisions: Provisions | None = None
     cases: Cases | None = None
-    errors: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, message)
+    errors: list[tuple[str, int, str, str]] = field(default_factory=list)  # (file, line, message, fix)
     period_errors: list[tuple[str, int, str, str]] = field(default_factory=list)  # (file, line, message, fix)
     changes: LawChanges | None = None  # law-changes.yml, if it keeps its schema
     change_errors: list[tuple[str, int, str, str]] = field(default_factory=list)  # (file, line, message, fix)
@@ -278,6 +278,15 @@ def label(key: str) -> str:
     return f"Sch. {key[4:]}" if key.startswith("Sch ") else f"s.{key}"
 
 
+UNVERIFIED_WORD = "unverified"
+UNVERIFIED_FIX = ("Read it at its source (legislation.gov.uk with its commencement annotations, the commencement order, the judgment) "
+                  "and write the value, with 'source:' and 'read_on:'. If the day a provision came into force cannot be found, "
+                  "replace in_force_from with 'in_force_by: YYYY-MM-DD', a day the source shows it in force, and say what you found in 'note:'")
+SOURCE_FIX = ("Add 'source:' with the https address (or a list of them) where you read the entry's dates, mode of trial and maxima, "
+              "and 'read_on: YYYY-MM-DD', the day you read them")
+SCHEMA_FIX = "Correct the entry; schema/provisions.schema.json and schema/cases.schema.json list the fields"
+
+
 def load_law(root: Path) -> Law:
     """Read provisions.yml and cases.yml. Errors are recorded with file and
     line (never raised): the checks report them."""
@@ -289,11 +298,11 @@ def load_law(root: Path) -> Law:
             source = load.load_register(root, name)
         except ValueError as exc:  # YAML read a date such as 2026-13-01
             line = _bad_date_line((root / name).read_text(encoding="utf-8"))
-            law.errors.append((name, line, f"a date is not a real date ({exc}); write dates as YYYY-MM-DD"))
+            law.errors.append((name, line, f"a date is not a real date ({exc}); write dates as YYYY-MM-DD", SCHEMA_FIX))
             continue
         if source.data is None:
             line, message = source.error
-            law.errors.append((name, line, f"{name} is not valid YAML ({message})"))
+            law.errors.append((name, line, f"{name} is not valid YAML ({message})", SCHEMA_FIX))
             continue
         try:
             setattr(law, attr, model.model_validate(source.data))
@@ -303,17 +312,27 @@ def load_law(root: Path) -> Law:
                     (law.period_errors if kind == "period" else law.rule_errors).append((name, *rest))
         except ValidationError as exc:
             dates = {tuple(e["loc"])[:-1] for e in exc.errors() if e["type"].startswith(("date_", "datetime_"))}
+            told = set()
             for error in exc.errors():
                 loc = tuple(error["loc"])
                 line = _line(source.lines, loc)
                 where = ".".join(str(p) for p in loc)
+                if error.get("input") == UNVERIFIED_WORD:
+                    field_loc = next((loc[:i + 1] for i in range(len(loc) - 1, -1, -1) if isinstance(loc[i], str) and not loc[i].startswith(("date", "literal"))), loc)
+                    if field_loc not in told:
+                        told.add(field_loc)
+                        law.errors.append((name, _line(source.lines, field_loc), f"'{'.'.join(str(p) for p in field_loc)}' is 'unverified': the law data must vouch for every value it holds", UNVERIFIED_FIX))
+                    continue
+                if error["type"] == "missing" and loc[-1] in ("source", "read_on"):
+                    law.errors.append((name, _line(source.lines, loc[:-1]), f"'{where}' is missing: every entry records where and when it was read", SOURCE_FIX))
+                    continue
                 if loc[:-1] in dates and not error["type"].startswith(("date_", "datetime_")):
                     continue  # the other branch of "a date or 'unverified'": the date message says it all
                 if error["type"].startswith(("date_", "datetime_")):  # e.g. 2026-13-01, kept as text by load.SafeLoader
                     reason = (error.get("ctx") or {}).get("error") or error["msg"]
-                    law.errors.append((name, line, f"'{error.get('input')}' is not a real date ({reason}); write dates as YYYY-MM-DD"))
+                    law.errors.append((name, line, f"'{error.get('input')}' is not a real date ({reason}); write dates as YYYY-MM-DD", SCHEMA_FIX))
                     continue
-                law.errors.append((name, line, f"'{where}' is invalid: {error['msg'].removeprefix('Value error, ')}"))
+                law.errors.append((name, line, f"'{where}' is invalid: {error['msg'].removeprefix('Value error, ')}", SCHEMA_FIX))
     _load_changes(root, law)
     return law
 
@@ -463,7 +482,6 @@ _NEEDS = {
     "summary only": (("on_summary_conviction",), ("on_indictment",)),
     "either way": (("on_indictment", "on_summary_conviction"), ()),
     "indictable only": (("on_indictment",), ("on_summary_conviction",)),
-    "unverified": ((), ()),
 }
 
 
@@ -486,7 +504,7 @@ def period_problems(provisions: Provisions, lines: dict) -> list[tuple[int, str,
                     for name in needs:
                         if getattr(period, name) is None:
                             out.append((_line(lines, path + (index,)), f"{where} is {offence.mode_of_trial}, but period {index + 1} has no {name}",
-                                        f"Add '{name}:' with the maximum read in the provision (write 'unverified' only until it is read)"))
+                                        f"Add '{name}:' with the maximum read in the provision"))
                     for name in forbids:
                         if getattr(period, name) is not None:
                             out.append((_line(lines, path + (index, name)), f"{where} is {offence.mode_of_trial}, so period {index + 1} cannot have {name}",

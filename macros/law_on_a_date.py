@@ -36,7 +36,7 @@ SCRIPT_JS = "assets/javascripts/law-on-a-date.js"
 
 
 def _iso(value):
-    """A date as YYYY-MM-DD; the words "not in force" or "unverified" as they are; None as None."""
+    """A date as YYYY-MM-DD; the words "not in force" as they are; None as None."""
     return value.isoformat() if isinstance(value, dt.date) else value
 
 

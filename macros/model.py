@@ -191,14 +191,13 @@ class CaseStudyMeta(Strict):
 # The law as data (provisions.yml and cases.yml)
 # --------------------------------------------------------------------------
 
-UNVERIFIED = "unverified"
 NOT_IN_FORCE = "not in force"
-# A date, or "unverified" (TRANSITIONAL: tolerated only until the strict
-# commit of issue 20; readers see "check the current position").
-DateOrUnverified = dt.date | Literal["unverified"]
+# The law data vouches for every value it holds (issue 20): there is no
+# "unverified". A value that could not be read is left out, and the entry
+# says what is known instead (`in_force_by`, `note`).
 # When a provision came into force: a date, or the words "not in force"
 # (enacted but not commenced; `read_on` is then the day that was checked).
-InForce = dt.date | Literal["not in force", "unverified"]
+InForce = dt.date | Literal["not in force"]
 SECTION_KEY = r"^(\d+[A-Z]{0,3}|Sch \d+[A-Z]{0,2})$"
 HTTPS = r"^https://\S+$"
 Address = Annotated[str, Field(pattern=HTTPS)]
@@ -212,8 +211,8 @@ class Maximum(Strict):
     on the day the offence came into force, and only the last may be open-
     ended. macros/law.period_problems() enforces this (code `law-period`)."""
 
-    committed_from: DateOrUnverified | None = Field(default=None, description="REQUIRED: for offences committed on or after this date (the first period starts when the offence came into force).")
-    committed_before: DateOrUnverified | None = Field(default=None, description="For offences committed before this date; leave it out on the last (open-ended) period.")
+    committed_from: dt.date | None = Field(default=None, description="REQUIRED: for offences committed on or after this date (the first period starts when the offence came into force).")
+    committed_before: dt.date | None = Field(default=None, description="For offences committed before this date; leave it out on the last (open-ended) period.")
     on_indictment: str | None = Field(default=None, min_length=3, description="For example \"10 years' imprisonment, a fine, or both\"; required unless the offence is summary only.")
     on_summary_conviction: str | None = Field(default=None, min_length=3, description="For example \"12 months' imprisonment, a fine, or both\"; required unless the offence is indictable only.")
     changed_by: str | None = Field(default=None, description="The provision that set this period's maxima, for example 'Policing and Crime Act 2017, s.175'.")
@@ -223,7 +222,7 @@ class Offence(Strict):
     subsection: str | None = Field(default=None, description="Where the section creates more than one offence, for example '(1)(b)'.")
     name: str = Field(min_length=3, description="The offence in plain words, for example 'Stalking involving fear of violence'.")
     tables: list[str] = Field(default_factory=list, description="The generated tables that list it, for example [harassment].")
-    mode_of_trial: Literal["summary only", "either way", "indictable only", "unverified"]
+    mode_of_trial: Literal["summary only", "either way", "indictable only"]
     maxima: list[Maximum] = Field(min_length=1, description="One entry per period in which the maxima differ, oldest first.")
     elements: str | None = Field(default=None, description="What must be proved, in our words (shown in the table).")
     alternative_verdicts: str | None = Field(default=None, description="For example 'PHA s.2 (s.4(5))'.")
@@ -245,15 +244,24 @@ class Order(Strict):
 class Provision(Strict):
     order: Order | None = Field(default=None, description="For a provision that gives the court power to make an order: when it is made (shown on the Law on a date page).")
     heading: str | None = Field(default=None, description="The section's heading as on legislation.gov.uk.")
-    in_force_from: InForce = Field(description="YYYY-MM-DD, or the words: not in force.")
-    in_force_to: DateOrUnverified | None = Field(default=None, description="YYYY-MM-DD if repealed or ceased to apply from that day.")
+    in_force_from: InForce | None = Field(default=None, description="YYYY-MM-DD, or the words: not in force. Give this or in_force_by.")
+    in_force_by: dt.date | None = Field(default=None, description="Only where the day it came into force could not be found: a day on which the source read shows it in force (say what was found in note). Not for a provision with offences or an order, whose dates must be exact.")
+    in_force_to: dt.date | None = Field(default=None, description="YYYY-MM-DD if repealed or ceased to apply from that day.")
     commenced_by: str | None = Field(default=None, description="The commencement instrument or section, for example 'SI 2012/2075, art. 4'.")
     where: str | None = Field(default=None, description="For a provision in force in some areas only: where.")
-    source: Address | list[Address] | None = Field(default=None, description="The https address (or a list of them) where the dates, mode of trial and maxima were read.")
-    read_on: dt.date | None = Field(default=None, description="The day they were read (for 'not in force', the day the position was checked).")
+    source: Address | list[Address] = Field(description="REQUIRED: the https address (or a list of them) where the dates, mode of trial and maxima were read.")
+    read_on: dt.date = Field(description="REQUIRED: the day they were read (for 'not in force', the day the position was checked).")
     url: str | None = Field(default=None, pattern=r"^https://", description="Only where the address is not the Act's address plus /section/N.")
     offences: list[Offence] = Field(default_factory=list, description="The offences it creates, if any.")
     note: str | None = Field(default=None, description="Anything else a reader needs, in our words.")
+
+    @model_validator(mode="after")
+    def _one_start(self):
+        if (self.in_force_from is None) == (self.in_force_by is None):
+            raise ValueError("give one of in_force_from (the day it came into force, or 'not in force') and in_force_by (a day the source shows it in force, only where the day it came into force could not be found)")
+        if self.in_force_by is not None and (self.offences or self.order is not None):
+            raise ValueError("in_force_by is not enough for a provision with offences or an order: the Law on a date page needs the day it came into force; read it and write in_force_from")
+        return self
 
     @property
     def sources(self) -> list[str]:
@@ -384,7 +392,7 @@ class Case(Strict):
     aliases: list[str] = Field(default_factory=list, description="Other names for the same case, for example the name on BAILII.")
     citation: str = Field(min_length=5, description="Neutral citation first, then reports, separated by '; '.")
     court: str = Field(min_length=3)
-    date: DateOrUnverified
+    date: dt.date
     decided: str = Field(min_length=20, description="What it decided, in our words, from the judgment.")
     checked: bool = Field(default=False, description="True only once 'decided' has been read against the judgment itself.")
     judgment: str | None = Field(default=None, pattern=r"^https://", description="A public copy of the judgment (BAILII or the National Archives).")

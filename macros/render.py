@@ -424,7 +424,6 @@ def generated_pages(project: Project, print_order: list[str] | None = None) -> d
 # The law as data: offence tables generated from provisions.yml
 # ---------------------------------------------------------------------------
 
-CHECK = "check the current position"
 
 
 def long_date(value) -> str:
@@ -436,19 +435,12 @@ def _period(maximum, first: bool, only: bool) -> str:
     ('' for the only period of an offence, which covers every offence since
     it came into force). `first`: the period that starts when the offence
     came into force, so "before" its end says it all."""
-    from .model import UNVERIFIED
-
     start, end = maximum.committed_from, maximum.committed_before
     if only and end is None:
         return ""
-    if start == UNVERIFIED and not first:
-        what = f"the day {maximum.changed_by} came into force" if maximum.changed_by else "the day of the change"
-        return f"For offences committed on or after {what} ({CHECK} for that date)"
-    if end == UNVERIFIED:
-        return "For offences committed before that day"
     if end is None:
-        return f"For offences committed on or after {long_date(start)}" if start not in (None, UNVERIFIED) else ""
-    if first or start in (None, UNVERIFIED):
+        return f"For offences committed on or after {long_date(start)}" if start is not None else ""
+    if first or start is None:
         return f"For offences committed before {long_date(end)}"
     return f"For offences committed on or after {long_date(start)} and before {long_date(end)}"
 
@@ -456,24 +448,18 @@ def _period(maximum, first: bool, only: bool) -> str:
 def maxima_text(offence) -> str:
     """The mode of trial and the maxima of one offence, newest period first,
     as sentences: "Either way. For offences committed on or after 3 April
-    2017: on indictment, 10 years' imprisonment; on summary conviction, ...".
-    A value still `unverified` reads "check the current position"."""
-    from .model import UNVERIFIED
-
-    def value(text):
-        return CHECK if text == UNVERIFIED else text
-
-    out = [] if offence.mode_of_trial == UNVERIFIED else [offence.mode_of_trial[0].upper() + offence.mode_of_trial[1:] + "."]
+    2017: on indictment, 10 years' imprisonment; on summary conviction, ..."."""
+    out = [offence.mode_of_trial[0].upper() + offence.mode_of_trial[1:] + "."]
     periods = list(enumerate(offence.maxima))
     for index, period in reversed(periods):
         if offence.mode_of_trial in ("summary only", "indictable only"):
-            parts = [value(period.on_summary_conviction or period.on_indictment or UNVERIFIED)]
+            parts = [period.on_summary_conviction or period.on_indictment or ""]
         else:
-            parts = [f"on {how}, {value(getattr(period, field))}" for how, field in
+            parts = [f"on {how}, {getattr(period, field)}" for how, field in
                      (("indictment", "on_indictment"), ("summary conviction", "on_summary_conviction")) if getattr(period, field)]
-        if all(part.endswith(CHECK) for part in parts):
-            parts = [CHECK]
-        text = "; ".join(parts)
+        text = "; ".join(p for p in parts if p)
+        if not text:
+            continue
         when = _period(period, index == 0, len(periods) == 1)
         sentence = f"{when}: {text}" if when else text[0].upper() + text[1:]
         out.append(sentence.rstrip(".") + ".")
@@ -482,19 +468,20 @@ def maxima_text(offence) -> str:
 
 def in_force_text(provision) -> str:
     """When a provision came into force, for the tables: "From 25 November
-    2012", "Not in force (checked 7 December 2026)", or "In force: check the
-    current position" (TRANSITIONAL, for a value still unverified)."""
-    from .model import NOT_IN_FORCE, UNVERIFIED
+    2012", "Not in force (checked 7 December 2026)", or, where the day it
+    came into force could not be found, "In force by 7 December 2026 (the
+    day it came into force was not found)"."""
+    from .model import NOT_IN_FORCE
 
     start = provision.in_force_from
-    if start == UNVERIFIED:
-        text = f"In force: {CHECK}"
+    if start is None:
+        text = f"In force by {long_date(provision.in_force_by)} (the day it came into force was not found)"
     elif start == NOT_IN_FORCE:
-        text = f"Not in force (checked {long_date(provision.read_on)})" if provision.read_on else "Not in force"
+        text = f"Not in force (checked {long_date(provision.read_on)})"
     else:
         text = f"From {long_date(start)}"
     if provision.in_force_to:
-        text += f"; until {long_date(provision.in_force_to)}" if provision.in_force_to != UNVERIFIED else f"; until a date ({CHECK})"
+        text += f"; until {long_date(provision.in_force_to)}"
     if provision.where:
         text += f" ({provision.where})"
     return text
@@ -574,33 +561,26 @@ def law_page(project: Project) -> str:
     """The table of provisions, the rules that depend on the date of
     conviction, and the table of cases, for readers: every provision and case
     the guidance relies on, linked to its text, with when it came into force
-    (or that it is not in force, as at the day that was checked), and, only
-    for a value still `unverified`, "check the current position". Where and
+    (or that it is not in force, as at the day that was checked, or a day by
+    which it was in force where the day it came in could not be found). Where and
     when each was read is on law_sources_page, one link per Act away, which
     keeps this page within the first-visit budget."""
     from .law import label
-    from .model import NOT_IN_FORCE, UNVERIFIED
-
-    def when(value) -> str:
-        return CHECK[0].upper() + CHECK[1:] if value == UNVERIFIED else long_date(value)
+    from .model import NOT_IN_FORCE
 
     def in_force(provision) -> str:
-        if provision.in_force_from == NOT_IN_FORCE:
+        if provision.in_force_from == NOT_IN_FORCE or provision.in_force_from is None:
             text = in_force_text(provision)
         else:
-            text = when(provision.in_force_from)
+            text = long_date(provision.in_force_from)
             if provision.in_force_to:
-                text += f"; until {when(provision.in_force_to)}"
+                text += f"; until {long_date(provision.in_force_to)}"
             if provision.where:
                 text += f" ({provision.where})"
         if provision.commenced_by:
             text += f". Commenced by {provision.commenced_by}"
         return text
 
-    unchecked = any(
-        UNVERIFIED in (p.in_force_from, p.in_force_to) or any(o.mode_of_trial == UNVERIFIED or any(UNVERIFIED in (m.committed_from, m.committed_before, m.on_indictment, m.on_summary_conviction) for m in o.maxima) for o in p.offences)
-        for act in project.law.acts.values() for p in act.provisions.values()
-    ) or any(c.date == UNVERIFIED for c in (project.law.cases.cases if project.law.cases else []))
     sources = rel(LAW_SOURCES_URI, LAW_URI)
     out = [
         _front("Provisions and cases", "Every Act, section and case this guidance relies on, with a link to its text."),
@@ -609,8 +589,7 @@ def law_page(project: Project) -> str:
         "For each provision it gives when it came into force, or that it is not in force as at the day that was checked.",
         f"Two pages, [Where the law data was read: Acts from 2000]({sources}) and [Acts before 2000 and other documents]({rel(LAW_SOURCES_OLDER_URI, LAW_URI)}), give for each provision the sources read, when, and notes on how the dates were found; each case below gives its own.",
     ]
-    if unchecked:
-        out.append("Where a date or a penalty has not yet been read at its source, it says so: check the current position before you rely on it.")
+    out.append("Where the day a provision came into force could not be found, it says so and gives a day on which it is known to be in force.")
     out += [
         "The offence tables in the guidance are built from the same list.",
         f"The [changes in the law]({rel(LAW_CHANGES_URI, LAW_URI)}) since 2017 are listed on a page of their own.\n",
@@ -642,7 +621,7 @@ def law_page(project: Project) -> str:
         judgment = f"[Read the judgment]({case.judgment})" if case.judgment else "No public copy found"
         if case.source:
             judgment += "; read at " + sources_text([case.source] if isinstance(case.source, str) else list(case.source), case.read_on)
-        out.append(_cells([case.name, case.citation, f"{case.court}, {when(case.date)}", decided, judgment]))
+        out.append(_cells([case.name, case.citation, f"{case.court}, {long_date(case.date)}", decided, judgment]))
     out.append("")
     return "\n".join(out)
 

@@ -82,10 +82,14 @@ def test_the_build_links_each_provision_and_case_once_per_page(tmp_path):
     assert re.search(r'href="https://www.legislation.gov.uk/ukpga/1997/40/section/4A">(<abbr[^>]*>)?PHA(</abbr>)? s.4A</a>', html)
 
 
-def test_the_provisions_and_cases_page_says_what_is_unchecked(tmp_path):
+def test_the_provisions_and_cases_page_says_when_the_start_was_not_found(tmp_path):
+    """A provision whose day of coming into force could not be found says so,
+    with the day it is known to be in force (in_force_by); nothing reads
+    "check the current position" (issue 20: the data vouches for itself)."""
     project = load_project(assemble(tmp_path / "site"))
     page = render.law_page(project)
-    assert "| [s.2](https://www.legislation.gov.uk/ukpga/1997/40/section/2) |  | Check the current position |  |" in page
+    assert "| [s.2](https://www.legislation.gov.uk/ukpga/1997/40/section/2) |  | In force by 1 November 2026 (the day it came into force was not found) |  |" in page
+    assert "check the current position" not in page.lower()
     assert "| [s.4A](https://www.legislation.gov.uk/ukpga/1997/40/section/4A) |  | 25 November 2012 | " in page
     assert "[Read the judgment](https://www.bailii.org/ew/cases/EWCA/Crim/2000/93.html)" in page
 
@@ -108,6 +112,8 @@ OFFENCE = """acts:
     provisions:
       '4A':
         in_force_from: {start}
+        source: https://www.legislation.gov.uk/ukpga/1997/40/section/4A
+        read_on: 2026-12-07
         offences:
         - name: Stalking
           mode_of_trial: {mode}
@@ -120,13 +126,13 @@ def test_an_open_ended_period_before_another_overlaps_it():
         "          - {committed_from: 2012-11-25, on_indictment: 5 years, on_summary_conviction: 6 months}\n"
         "          - {committed_from: 2017-04-03, on_indictment: 10 years, on_summary_conviction: 6 months}\n")))
     assert [(line, message.split(": ", 1)[1]) for line, message, _ in found] == [
-        (12, "period 1 has no committed_before, so it runs on and overlaps period 2 (from 2017-04-03)")]
+        (14, "period 1 has no committed_before, so it runs on and overlaps period 2 (from 2017-04-03)")]
 
 
 def test_a_first_period_that_starts_late_leaves_a_gap():
     found = _periods_of(OFFENCE.format(start="2012-11-25", mode="either way", maxima=(
         "          - {committed_from: 2013-01-01, on_indictment: 5 years, on_summary_conviction: 6 months}\n")))
-    assert len(found) == 1 and "nothing covers the days in between" in found[0][1] and found[0][0] == 12
+    assert len(found) == 1 and "nothing covers the days in between" in found[0][1] and found[0][0] == 14
 
 
 def test_the_maxima_fit_the_mode_of_trial():
@@ -136,6 +142,8 @@ def test_the_maxima_fit_the_mode_of_trial():
     found = _periods_of(OFFENCE.format(start="2012-11-25", mode="indictable only", maxima=(
         "          - {committed_from: 2012-11-25}\n")))
     assert [m.split(" but ")[1] for _, m, _ in found] == ["period 1 has no on_indictment"]
+    with pytest.raises(Exception, match="mode_of_trial"):
+        _periods_of(OFFENCE.format(start="2012-11-25", mode="unverified", maxima="          - {committed_from: 2012-11-25}\n"))
 
 
 def test_a_provision_not_in_force_may_leave_the_first_start_open():
@@ -147,7 +155,7 @@ def test_a_provision_not_in_force_may_leave_the_first_start_open():
     from macros.load import SafeLoader
     from macros.model import Provisions
 
-    provision = Provisions.model_validate(yaml.load(text.replace("not in force", "not in force\n        read_on: 2026-12-07"), Loader=SafeLoader)).acts["PHA"].provisions["4A"]
+    provision = Provisions.model_validate(yaml.load(text, Loader=SafeLoader)).acts["PHA"].provisions["4A"]
     assert render.in_force_text(provision) == "Not in force (checked 7 December 2026)"
     assert render.maxima_text(provision.offences[0]) == "Either way. On indictment, 5 years; on summary conviction, 12 months."
 
@@ -160,7 +168,7 @@ def test_a_source_must_be_an_https_address():
     from macros.model import Provisions
 
     text = OFFENCE.format(start="2012-11-25", mode="either way", maxima="          - {committed_from: 2012-11-25, on_indictment: 5 years, on_summary_conviction: 6 months}\n")
-    good = text.replace("        offences:", "        source: [https://www.legislation.gov.uk/ukpga/1997/40/section/4A]\n        read_on: 2026-12-07\n        offences:")
+    good = text.replace("        source: https://", "        source: [https://").replace("section/4A\n", "section/4A]\n", 1)
     assert Provisions.model_validate(yaml.load(good, Loader=SafeLoader)).acts["PHA"].provisions["4A"].sources
     with pytest.raises(ValidationError):
         Provisions.model_validate(yaml.load(good.replace("https://", "http://"), Loader=SafeLoader))

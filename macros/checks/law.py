@@ -25,8 +25,8 @@ def check_law_data(project: Project) -> list[Problem]:
     """provisions.yml and cases.yml keep their schema; default_act names an Act."""
     law = project.law
     out = [
-        problem("law-data", name, line, message, "Correct the entry; schema/provisions.schema.json and schema/cases.schema.json list the fields")
-        for name, line, message in law.errors
+        problem("law-data", name, line, message, fix)
+        for name, line, message, fix in law.errors
     ]
     out += [problem("law-period", name, line, message, fix) for name, line, message, fix in law.period_errors]
     out += [problem("law-data", name, line, message, fix) for name, line, message, fix in law.rule_errors]
