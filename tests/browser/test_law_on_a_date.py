@@ -45,6 +45,7 @@ SI_2015_778 = LEG + "uksi/2015/778/made"  # CJCA 2015 s.32 (MCA 1988 s.1 either 
 SI_2024_31 = LEG + "uksi/2024/31/made"
 SA_2 = LEG + "ukpga/2020/17/section/2"  # the Sentencing Code applies to convictions on or after 1 December 2020
 SI_2020_1236 = LEG + "uksi/2020/1236/made"
+SI_2022_553 = LEG + "uksi/2022/553/made"  # DAA 2021 s.70 (SCA 2015 ss.75A, 75B) in force 7 June 2022 (reg. 3(a), read 7 December 2026)
 
 YES, NO = "yes", "no"
 # (offence date, provision as the page cites it, in force?, maximum on
@@ -81,6 +82,8 @@ OFFENCE_DATES = [
     ("2015-04-12", "Malicious Communications Act 1988, s.1(1)", YES, r"(?i)none|not triable", r"fine", [SI_2015_778, LEG + "ukpga/1988/27/section/1/2015-04-12"], "known"),
     ("2015-04-13", "Malicious Communications Act 1988, s.1(1)", YES, r"^2 years", r"^6 months", [SI_2015_778, LEG + "ukpga/2015/2/section/32"], "known"),
     ("2022-05-02", "Malicious Communications Act 1988, s.1(1)", YES, r"^2 years", r"^12 months", [LEG + "ukpga/1988/27/section/1", SI_2022_500], "known"),
+    ("2022-06-06", "Serious Crime Act 2015, s.75A", NO, None, None, [SI_2022_553], "read"),
+    ("2022-06-07", "Serious Crime Act 2015, s.75A", YES, r"^5 years", r"general limit", [SI_2022_553, LEG + "ukpga/2015/9/section/75A"], "read"),
     ("2024-01-30", "Online Safety Act 2023, s.181", NO, None, None, [SI_2024_31], "reported"),
     ("2024-01-31", "Online Safety Act 2023, s.181", YES, None, None, [SI_2024_31], "reported"),
 ]
