@@ -93,7 +93,7 @@ def law_changes(project: Project, site_url: str) -> bytes:
         if change.made:
             item.published(_moment(change.made))
         when = (f"In force from {change.in_force_date.day} {change.in_force_date:%B %Y}." if change.in_force_date
-                else f"Not in force as at {change.checked_on.day} {change.checked_on:%B %Y}." if change.checked_on
+                else f"{'Not confirmed in force' if change.in_force == 'not confirmed' else 'Not in force'} as at {change.checked_on.day} {change.checked_on:%B %Y}." if change.checked_on
                 else "Not in force.")
         text = " ".join(part for part in (change.summary, f"{change.instrument}.", when, f"Applies {change.applies}."
                                           if not change.applies[:1].isupper() else change.applies) if part)

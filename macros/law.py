@@ -359,7 +359,7 @@ def _load_changes(root: Path, law: Law) -> None:
         for error in exc.errors():
             loc = tuple(error["loc"])
             where = ".".join(str(p) for p in loc)
-            if error["type"].startswith(("date_", "datetime_")) and error.get("input") not in (None, "not in force"):
+            if error["type"].startswith(("date_", "datetime_")) and error.get("input") not in (None, "not in force", "not confirmed"):
                 if isinstance(error.get("input"), str) and not re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", error["input"]):
                     message = f"'{where}' is '{error['input']}': write a date as YYYY-MM-DD"
                 else:

@@ -14,6 +14,7 @@ Pages call the macros on a line of their own, with the site's delimiters:
     {{< offence_table("stalking") >}}     (the offences of a table in provisions.yml)
     {{< penalty_table("stalking") >}}     (mode of trial and maxima only)
     {{< conviction_rule("general-limit-either-way") >}}   (a rule by date of conviction)
+    {{< law_change("capa2026-court-made-spo") >}}         (what the guidance says about a change in the law)
 
 The plugin renders no page (`render_by_default: false`): the one Markdown
 parse finds each call where the parser finds blocks, so never inside code
@@ -98,6 +99,17 @@ def define_env(env) -> None:
         if len(ids) != 1 or ids[0] not in found.law.conviction_rules:
             raise ValueError(f"conviction_rule{tuple(ids)} names no rule in provisions.yml")
         return render.conviction_rule_table(found, ids[0], page_uri(), sources=False)
+
+    @env.macro
+    def law_change(*ids: str) -> str:
+        """What the guidance says about one change in law-changes.yml (its
+        `position`), with a link to the change's entry and sources: one
+        source of truth for a position that several pages rely on."""
+        found = project()
+        changes = {c.id for c in (found.law.changes.changes if found.law.changes else []) if c.position}
+        if len(ids) != 1 or ids[0] not in changes:
+            raise ValueError(f"law_change{tuple(ids)} names no change with a position in law-changes.yml")
+        return render.law_change_statement(found, ids[0], page_uri())
 
 
 def page_macros(env) -> dict:

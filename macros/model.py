@@ -359,8 +359,13 @@ class LawChange(Strict):
     summary: str | None = Field(default=None, min_length=20, description="What changed, in our words, in a sentence or two.")
     instrument: str = Field(min_length=3, description="The Act and section or the SI, for example 'Sentencing Act 2026, s.1'.")
     made: dt.date | None = Field(default=None, description="Royal Assent, or the day the instrument was made.")
-    in_force: dt.date | Literal["not in force"] = Field(description="YYYY-MM-DD, or the words: not in force (then checked_on is required).")
-    checked_on: dt.date | None = Field(default=None, description="For 'not in force': the day that was checked.")
+    in_force: dt.date | Literal["not in force", "not confirmed"] = Field(description=(
+        "YYYY-MM-DD; or the words: not in force (enacted, and read as not commenced); or the words: not confirmed "
+        "(whether it is in force could not be read at a primary source). Either set of words needs checked_on."))
+    checked_on: dt.date | None = Field(default=None, description="For 'not in force' or 'not confirmed': the day that was checked.")
+    position: str | None = Field(default=None, min_length=20, description=(
+        "What the guidance tells the reader about the change as at the day checked, in our words and in one paragraph. "
+        "A page shows it with {{< law_change(\"id\") >}}, and every page in reflected_in must."))
     applies: str = Field(min_length=10, description="Which cases it applies to, by date, in our words.")
     source: Address | list[Address] = Field(description="The https address(es) read.")
     read_on: dt.date = Field(description="The day they were read.")
@@ -370,8 +375,8 @@ class LawChange(Strict):
 
     @model_validator(mode="after")
     def _checked(self):
-        if self.in_force == "not in force" and self.checked_on is None:
-            raise ValueError("a change that is not in force needs checked_on: the day you checked that (YYYY-MM-DD)")
+        if self.in_force in ("not in force", "not confirmed") and self.checked_on is None:
+            raise ValueError(f"a change that is {self.in_force} needs checked_on: the day you checked that (YYYY-MM-DD)")
         return self
 
     @property

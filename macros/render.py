@@ -746,10 +746,30 @@ def sources_text(sources: list[str], read_on) -> str:
     return links + (f" (read {long_date(read_on)})" if read_on else "")
 
 
+def change_status(change) -> str:
+    """"Not in force" or "Not confirmed in force", for a change with no date."""
+    return "Not confirmed in force" if change.in_force == "not confirmed" else "Not in force"
+
+
 def change_in_force(change) -> str:
     if change.in_force_date is None:
-        return f"Not in force as at {long_date(change.checked_on)}"
+        return f"{change_status(change)} as at {long_date(change.checked_on)}"
     return long_date(change.in_force_date)
+
+
+def law_change_statement(project: Project, change_id: str, page_uri: str) -> str:
+    """What the guidance says about one change in law-changes.yml, for a page
+    (the law_change macro): its `position`, on one line so that it can stand
+    in a list item or a box, then a link to its entry on "Changes in the
+    law", which gives the instrument, the status and the sources read.
+    Raises KeyError for an unknown id, ValueError for one with no position."""
+    changes = {c.id: c for c in (project.law.changes.changes if project.law.changes else [])}
+    change = changes[change_id]
+    if not change.position:
+        raise ValueError(f"change '{change_id}' in law-changes.yml has no position to show")
+    checked = change.checked_on or change.read_on
+    link = f"[Sources and status, checked {long_date(checked)}]({rel(LAW_CHANGES_URI + '#' + change.id, page_uri)})"
+    return f"{one_line(change.position)} ({link}.)"
 
 
 def law_changes_page(project: Project) -> str:
@@ -768,12 +788,12 @@ def law_changes_page(project: Project) -> str:
         "# Changes in the law\n",
         "This page lists the changes in the law that this guidance covers, made since the 2017 inspection, newest first.",
         "Each entry says when the change came into force, which cases it applies to, and which pages of the guidance it affects.",
-        "A change that is not yet in force says so, with the date that was checked.",
+        "A change that is not in force, or whose commencement we could not confirm at a primary source, says so, with the date that was checked.",
         f"For every provision the guidance relies on, see [Provisions and cases]({rel(LAW_URI, uri)}).\n",
     ]
     pending = [c for c in changes if c.in_force_date is None]
     dated = sorted((c for c in changes if c.in_force_date is not None), key=lambda c: c.in_force_date, reverse=True)
-    groups = [("Not yet in force", pending)] if pending else []
+    groups = [("Not in force, or not confirmed in force", pending)] if pending else []
     for change in dated:
         year = str(change.in_force_date.year)
         if not groups or groups[-1][0] != year:
@@ -782,7 +802,7 @@ def law_changes_page(project: Project) -> str:
     for heading, entries in groups:
         out.append(f"## {heading}\n")
         for change in entries:
-            when = change_in_force(change) if change.in_force_date else "Not in force"
+            when = change_in_force(change) if change.in_force_date else change_status(change)
             out.append(f"### {when}: {one_line(change.title)} {{#{change.id}}}\n")
             if change.summary:
                 out.append(one_line(change.summary) + "\n")
@@ -791,6 +811,8 @@ def law_changes_page(project: Project) -> str:
                 ("In force", change_in_force(change)),
                 ("Applies", one_line(change.applies)),
             ]
+            if change.position:
+                rows.append(("What the guidance says", one_line(change.position)))
             if change.provisions:
                 rows.append(("Provisions", ", ".join(provision_link(project, r, uri) for r in change.provisions)))
             if change.pages:

@@ -180,7 +180,7 @@ def test_the_changes_page_lists_changes_newest_first_by_year(tmp_path):
     headings = [line for line in page.splitlines() if line.startswith("#")]
     assert headings == [
         "# Changes in the law",
-        "## Not yet in force",
+        "## Not in force, or not confirmed in force",
         "### Not in force: A change not yet in force {#fixture-not-yet}",
         "## 2017",
         "### 3 April 2017: The maximum for stalking involving fear of violence rises to 10 years {#pca2017-stalking-maximum}",
@@ -190,6 +190,36 @@ def test_the_changes_page_lists_changes_newest_first_by_year(tmp_path):
     assert "- **Pages affected:** [The whole history](history.md)" in page
     assert ("- **Source:** [legislation.gov.uk/ukpga/2017/3/section/175](https://www.legislation.gov.uk/ukpga/2017/3/section/175)"
             " (read 1 November 2026)") in page
+    assert "- **What the guidance says:** The fixture Act's new duty is not in force as at 1 November 2026" in page
+
+
+def test_a_change_whose_commencement_could_not_be_read_says_not_confirmed(tmp_path):
+    """`in_force: not confirmed` (issue 20): the status is shown as such, never
+    as "not in force", on the changes page, in the feed and by the macro."""
+    from macros import feeds
+
+    site = assemble(tmp_path / "site")
+    register = site / "law-changes.yml"
+    register.write_text(register.read_text().replace("  in_force: not in force\n", "  in_force: not confirmed\n"))
+    project = load_project(site)
+    assert project.law.change_errors == []
+    page = render.law_changes_page(project)
+    assert "### Not confirmed in force: A change not yet in force {#fixture-not-yet}" in page
+    assert "- **In force:** Not confirmed in force as at 1 November 2026" in page
+    assert b"Not confirmed in force as at 1 November 2026." in feeds.law_changes(project, "https://example.org/")
+    said = render.law_change_statement(project, "fixture-not-yet", "history.md")
+    assert said == ("The fixture Act's new duty is not in force as at 1 November 2026, so apply the law as it stands. "
+                    "([Sources and status, checked 1 November 2026](law-changes.md#fixture-not-yet).)")
+    # Without checked_on, the entry is an error, as for "not in force".
+    from pydantic import ValidationError
+
+    from macros.model import LawChange
+
+    entry = {"id": "x-change", "title": "A change", "instrument": "An Act 2026, s.1", "in_force": "not confirmed",
+             "applies": "Not known yet.", "source": "https://www.legislation.gov.uk/ukpga/2026/2", "read_on": "2026-11-01"}
+    with pytest.raises(ValidationError, match="not confirmed needs checked_on"):
+        LawChange.model_validate(entry)
+    assert LawChange.model_validate({**entry, "checked_on": "2026-11-01"}).in_force_date is None
 
 
 def test_the_real_register_of_changes_is_newest_first_and_builds_into_the_menu():

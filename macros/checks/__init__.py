@@ -32,7 +32,7 @@ from .catalogue import CODES, WARNINGS, problem  # noqa: F401,E402  the catalogu
 
 from .case_studies import check_case_studies, check_case_study_use, check_personal_data, check_unfilled_template  # noqa: E402
 from .html_safety import check_html  # noqa: E402
-from .law import check_case_study_offences, check_citations, check_law_as_at, check_law_changes, check_law_data, check_legislation_links, check_table_calls  # noqa: E402
+from .law import check_case_study_offences, check_citations, check_law_as_at, check_law_change_calls, check_law_changes, check_law_data, check_legislation_links, check_table_calls  # noqa: E402
 from .links import check_anchor_record, check_heading_ids, check_links, check_search_settings, check_unresolved, published_anchors  # noqa: E402
 from .prose import check_abbreviation_file, check_abbreviations, check_sentences, check_unsupported_syntax  # noqa: E402
 from .files import check_stray_files  # noqa: E402
@@ -107,6 +107,7 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_citations(project)
     out += check_legislation_links(project, facts)
     out += check_table_calls(project)
+    out += check_law_change_calls(project)
     # Prose: they skip the code blocks the parse found.
     out += check_abbreviations(project)
     out += check_sentences(project)

@@ -54,7 +54,9 @@ CODES: dict[str, str] = {
     "sentence-per-line": "A line of prose holds more than one sentence (a warning: it does not block the build).",
     "law-data": "provisions.yml or cases.yml breaks its schema, or a page's default_act is not an Act in provisions.yml.",
     "law-period": "The periods of an offence's maxima, or of a rule by date of conviction, in provisions.yml do not fit together: a period without a start, one that ends before it starts or starts before the provision came into force, two that overlap or leave a gap, or a maximum missing for the mode of trial.",
-    "law-changes": "law-changes.yml is not valid, breaks its schema, or names a page or a provision that does not exist.",
+    "law-changes": ("law-changes.yml is not valid, breaks its schema, or names a page or a provision that does not exist; "
+                    "a `law_change()` call names no change with a `position`; or a page in the `reflected_in` of a change "
+                    "with a `position` does not show it."),
     "law-as-at": "A page that a change in law-changes.yml affects states the law as at a date before the change came into force, and the change is not recorded as reflected in it.",
     "unresolved-citation": "A section is cited without an Act: none is named before it in its paragraph and the page has no default_act.",
     "unknown-provision": "A citation, or a link to legislation.gov.uk, is to a section that is not in provisions.yml (often a typo).",

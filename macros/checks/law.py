@@ -61,6 +61,45 @@ def check_law_changes(project: Project) -> list[Problem]:
     return out
 
 
+def check_law_change_calls(project: Project) -> list[Problem]:
+    """One source of truth for what the guidance says about a change: every
+    law_change() call names a change that has a `position`, and every page in
+    the `reflected_in` of a change with a `position` shows it with
+    law_change("id"), so that no page words the position its own way (the
+    calls as the parse found them, so never a call shown in code)."""
+    law = project.law
+    if law.changes is None or law.change_errors or law.errors:
+        return []  # reported by check_law_changes and check_law_data
+    lines = law.change_source.lines if law.change_source is not None else {}
+    changes = law.changes.changes
+    positioned = {c.id for c in changes if c.position}
+    pages = {p.uri: p for p in project.pages}  # case studies cannot call macros
+    shown: dict[str, set[str]] = {}
+    out = []
+    for uri, page in pages.items():
+        for call in page.calls:
+            if call.error or call.name != "law_change" or len(call.args) != 1:
+                continue  # a call with no id or several is macro-syntax
+            shown.setdefault(uri, set()).update(call.args)
+            for change_id in [a for a in call.args if a not in positioned]:
+                out.append(problem(
+                    "law-changes", page.path, call.line,
+                    f"law_change('{change_id}') names no change with a position in {CHANGES}{_did_you_mean(change_id, positioned)}",
+                    f"Use the id of one change that has a position (known: {', '.join(sorted(positioned)) or 'none'}), or give the change a position",
+                ))
+    for index, change in enumerate(changes):
+        if not change.position:
+            continue
+        for position, uri in enumerate(change.reflected_in):
+            if uri in pages and change.id not in shown.get(uri, set()):
+                out.append(problem(
+                    "law-changes", CHANGES, _line_at(lines, ("changes", index, "reflected_in", position), ("changes", index, "reflected_in")),
+                    f"change '{change.id}' has a position, but {uri}, in its reflected_in, does not show it, so the page may say something else",
+                    f"Put {{{{< law_change(\"{change.id}\") >}}}} on a line of its own where {uri} states the position, in place of the page's own words",
+                ))
+    return out
+
+
 def _unknowns(project: Project):
     """(index, field, position, value, (what is wrong, options), fix) for
     each name in law-changes.yml that does not resolve."""

@@ -280,7 +280,7 @@ def _misindented(page, call, lines: list[str]) -> list[Problem]:
 
 
 # Macros that take exactly one id (what the id names).
-ONE_ID = {"case_study": "case study", "offence_table": "table"}
+ONE_ID = {"case_study": "case study", "offence_table": "table", "law_change": "change in the law"}
 
 
 def check_expansions(project: Project, found: list[Problem]) -> list[Problem]:
