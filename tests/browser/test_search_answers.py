@@ -78,11 +78,14 @@ def test_curly_apostrophes_and_hyphens_are_found_as_typed_plainly(search_page, s
 def test_article_8_is_not_every_8(search_page, site_url):
     """The guidance cites no article 8: "art. 8" finds nothing, where "8"
     alone finds many sections. Likewise a rule the guidance does not cite
-    (CrimPR r.50.2), where the rule it cites (r.31.3, on the notice for a
-    restraining order: McCarren) finds the protective orders chapter."""
+    (CrimPR r.50.2) or a regulation (reg. 9), where the rule it cites (r.31.3,
+    on the notice for a restraining order: McCarren) finds the protective
+    orders chapter, and reg. 8 (of the accessibility regulations) only the
+    accessibility statement."""
     assert len(search(search_page, "8")) > 5
-    for query in ["art. 8", "Article 8", "reg. 8", "r.50.2", "rule 50.2"]:
+    for query in ["art. 8", "Article 8", "reg. 9", "r.50.2", "rule 50.2"]:
         assert search(search_page, query) == [], query
+    assert pages(site_url, search(search_page, "reg. 8")) == ["accessibility/"]
     for query in ["r.31.3", "rule 31.3"]:
         assert "protective-orders/" in pages(site_url, search(search_page, query)), query
 
