@@ -195,13 +195,6 @@ def _serve_offline_shim_locally(config):
     # The shim first: search.js (also a polyfill) then prepares the queries
     # sent to the shim's worker as it does to the browser's own.
     polyfills[:] = [offline.SHIM_PATH] + [p for p in polyfills if "iframe-worker" not in str(p)]
-    # The offline copy's search worker runs in a frame, where search.js does
-    # not start search-worker.js, so no query word would be stemmed: build its
-    # index as the theme builds it by default (the stop-word filter alone),
-    # or "stalking*" would miss the stem "stalk".
-    for name, plugin in config.plugins.items():
-        if name.endswith("search") and isinstance(getattr(plugin.config, "pipeline", None), list):
-            plugin.config.pipeline = [step for step in plugin.config.pipeline if step == "stopWordFilter"]
 
 
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")  # RFC 2606: never a real site
@@ -457,9 +450,14 @@ def on_post_build(config):
 
 
 def _finish(html: str) -> str:
-    """Accessibility fixes, table labels for phones, valid-HTML fixes, then
-    the content security policy (last, so that its hashes match the final
-    inline scripts)."""
+    """Our search worker named in the page's config, accessibility fixes,
+    table labels for phones, valid-HTML fixes, then the content security
+    policy (last, so that its hashes match the final inline scripts, and the
+    offline copy's frame script the worker the page names)."""
+    try:
+        html = search.use_our_worker(html)
+    except search.SearchSettingsError as exc:
+        raise PluginError(str(exc)) from None
     extra = []
     shim = os.environ.get("GUIDANCE_SHIM")
     if shim:  # the offline copy: allow the shim's frame script by its hash

@@ -14,7 +14,14 @@ plugin loads the iframe-worker shim, by default from a public CDN. We serve a
 pinned copy of that shim from the site itself instead: it is fetched from the
 npm registry at build time (never committed), checked against a known hash,
 and copied into the site. The shim writes one inline script into a hidden
-frame; its hash is added to each page's content security policy.
+frame; its hash is added to each page's content security policy. That script
+names the worker's address as the page's __config gives it, which the build
+has made docs/assets/javascripts/search-worker.js (macros/search.py,
+use_our_worker): the same worker as on the site, so the offline copy stems,
+ranks and reads citations as the site does. The hash is therefore computed
+per page, from the shim's own code and that address (frame_script_hash),
+after the address is written (macros/hooks.py, _finish); none is written by
+hand.
 """
 
 from __future__ import annotations

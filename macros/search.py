@@ -92,6 +92,31 @@ _FURNITURE = [
 _TAG = re.compile(r"<[^>]+>")
 
 
+# The theme's search worker as each page's __config names it, and the
+# address that starts docs/assets/javascripts/search-worker.js in its place.
+_THEME_WORKER = re.compile(r'("search":\s*")([^"]*?)workers/(search\.[0-9a-f]+\.min\.js)"')
+OUR_WORKER = "search-worker.js"
+
+
+def use_our_worker(html: str) -> str:
+    """Name search-worker.js as the page's search worker, with the theme's
+    worker it loads as ?theme=: "assets/javascripts/workers/search.H.min.js"
+    -> "assets/javascripts/search-worker.js?theme=search.H.min.js". The theme
+    starts whatever its __config names, online and in the offline copy's
+    frame alike, so no script has to intercept it, and the offline copy's
+    content security policy hashes the frame script for the address the
+    page really uses (macros/offline.py). A page with no __config (a
+    redirect stub) is returned as it is."""
+    if '<script id="__config"' not in html:
+        return html
+    out, n = _THEME_WORKER.subn(lambda m: f'{m[1]}{m[2]}{OUR_WORKER}?theme={m[3]}"', html, count=1)
+    if n != 1:
+        raise SearchSettingsError("The theme's search worker is not where search-worker.js expects it "
+                                  "(__config \"search\": \".../workers/search.<hash>.min.js\"). "
+                                  "Fix: update _THEME_WORKER in macros/search.py for this version of the theme.")
+    return out
+
+
 class SearchSettingsError(ValueError):
     """A problem in search.yml or between it and the built index."""
 

@@ -142,6 +142,35 @@ def test_the_built_index_is_ready_for_the_law(built_site):
     assert defined["offences/#harassment-and-stalking-offences"] == "2a 4 4a"
 
 
+CONFIG = '<script id="__config" type="application/json">{"base": "..", "search": "%s", "tags": null}</script>'
+
+
+@pytest.mark.parametrize("theme,ours", [
+    ("assets/javascripts/workers/search.a7633da7.min.js", "assets/javascripts/search-worker.js?theme=search.a7633da7.min.js"),
+    ("../assets/javascripts/workers/search.a7633da7.min.js", "../assets/javascripts/search-worker.js?theme=search.a7633da7.min.js"),
+    ("/guidance/assets/javascripts/workers/search.0f1e.min.js", "/guidance/assets/javascripts/search-worker.js?theme=search.0f1e.min.js"),
+])
+def test_each_page_names_our_search_worker(theme, ours):
+    """The theme starts the worker its __config names; the build names
+    search-worker.js, which loads the theme's, on the site and in the
+    offline copy alike (so the offline copy's frame script is hashed for it)."""
+    assert search.use_our_worker(CONFIG % theme) == CONFIG % ours
+    assert search.use_our_worker("<meta http-equiv=\"refresh\" content=\"0; url=../pleas/\">") == \
+        "<meta http-equiv=\"refresh\" content=\"0; url=../pleas/\">"  # a redirect stub has no __config
+
+
+def test_a_theme_that_moved_its_worker_fails_the_build_with_the_fix():
+    with pytest.raises(search.SearchSettingsError, match="_THEME_WORKER in macros/search.py"):
+        search.use_our_worker(CONFIG % "assets/javascripts/search.worker.js")
+
+
+def test_every_built_page_names_our_search_worker(built_site):
+    for path in [built_site / "index.html", built_site / "offences" / "index.html", built_site / "404.html"]:
+        config = json.loads(path.read_text(encoding="utf-8").split('<script id="__config" type="application/json">')[1].split("</script>")[0])
+        assert config["search"].endswith("assets/javascripts/search-worker.js?theme=" +
+                                          next((built_site / "assets" / "javascripts" / "workers").glob("search.*.min.js")).name), path
+
+
 # ---------------------------------------------------------------------------
 # The service worker's side of the build (macros/offline_reading.py)
 # ---------------------------------------------------------------------------

@@ -30,14 +30,18 @@ import gzip
 import http.server
 import io
 import os
+import subprocess
+import sys
 import threading
 import time
+import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from tests.conftest import not_run
+from tests.sites import PROJECT
 from tests.system_deps import chromium_path as _chromium_path
 
 CHROMIUM_ARGS = [
@@ -124,6 +128,19 @@ def site_url(built_site):
     server.shutdown()
 
 
+@pytest.fixture(scope="session")
+def offline_copy(tmp_path_factory):
+    """The offline copy as a reader has it: `make offline`'s zip, built once
+    per session and unzipped. Returns the folder that holds index.html."""
+    out = tmp_path_factory.mktemp("offline")
+    result = subprocess.run([sys.executable, "-m", "macros.offline", "--out", str(out)], cwd=PROJECT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    archive = next(out.glob("guidance-offline-*.zip"))
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(out / "unzipped")
+    return out / "unzipped" / "guidance"
+
+
 # Served compressed, as any static host serves it (`serve_compressed`).
 COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 
@@ -206,17 +223,19 @@ CSP_RECORDER = (
 # Counts the queries Material's search sends to its web worker and the
 # results that come back, so that `search()` knows when the results on screen
 # answer the whole query. (Material posts {type: 2, data: query} and answers
-# {type: 3, ...}; an offline copy replaces Worker, and then only the
-# stability of the results is used.) Injected through DevTools, so the
-# content security policy does not apply to it.
+# {type: 3, ...}.) The offline copy's iframe-worker shim puts its own Worker
+# in place of the browser's (macros/offline.py): that one is probed too, as
+# it is assigned. Injected through DevTools, so the content security policy
+# does not apply to it.
 SEARCH_PROBE = """
 (() => {
-  const Native = window.Worker;
-  if (!Native) return;
+  if (!window.Worker) return;
   const probe = window.__searchProbe = {workers: 0, sent: null, pending: 0};
-  window.Worker = class extends Native {
+  const probed = Base => class extends Base {
     constructor(...args) {
       super(...args);
+      if (this.__probed) return;  // a Worker that makes one of the browser's: probed once
+      this.__probed = true;
       probe.workers += 1;
       this.addEventListener('message', e => { if (e.data && e.data.type === 3) probe.pending -= 1; });
     }
@@ -225,6 +244,8 @@ SEARCH_PROBE = """
       return super.postMessage(message, ...rest);
     }
   };
+  let current = probed(window.Worker);
+  Object.defineProperty(window, 'Worker', {configurable: true, get: () => current, set: Base => { current = probed(Base); }});
 })();
 """
 
@@ -322,7 +343,7 @@ def search(page, query: str, timeout: float = WAIT_TIMEOUT, settle: float = 0.3)
     results to appear may answer a shorter query. This returns only when the
     worker has answered the whole query and the results on screen have not
     changed for `settle` seconds (a full second when the worker cannot be
-    probed, as in the offline copy). Raises AssertionError after `timeout`.
+    probed: a browser with no Worker). Raises AssertionError after `timeout`.
     """
     open_search(page)
     page.keyboard.press("ControlOrMeta+a")

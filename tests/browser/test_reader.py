@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
-import sys
-import zipfile
 
 import pytest
 
@@ -124,17 +121,6 @@ def test_phone_width_has_no_page_level_sideways_scroll(phone_page, site_url, pat
     assert width <= PHONE["width"], f"page is {width}px wide"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"phone-{path.split('/')[0]}.png"), full_page=False)
-
-
-@pytest.fixture(scope="module")
-def offline_copy(tmp_path_factory):
-    out = tmp_path_factory.mktemp("offline")
-    result = subprocess.run([sys.executable, "-m", "macros.offline", "--out", str(out)], cwd=PROJECT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    archive = next(out.glob("guidance-offline-*.zip"))
-    with zipfile.ZipFile(archive) as zf:
-        zf.extractall(out / "unzipped")
-    return out / "unzipped" / "guidance"
 
 
 def test_offline_copy_navigates_and_searches_from_file(browser, offline_copy):

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 
-from tests.browser.conftest import PHONE, goto, new_context, open_search, search, wait_until
+from macros import search as site_search
+from tests.browser.conftest import PHONE, csp_violations, goto, new_context, open_search, search, wait_until
+from tests.sites import PROJECT
 
 pytestmark = pytest.mark.browser
 
@@ -161,6 +164,36 @@ def test_without_search_js_these_checks_fail(browser, site_url):
 
 # How lawyers type (issue 23) ------------------------------------------------
 
+# What the reader is shown of each result: the best section of each page and
+# any other section shown beside it, not those folded into "n more on this
+# page"; a page that shows no section counts as itself.
+SHOWN = """() => [...document.querySelectorAll('li.md-search-result__item')].flatMap(li => {
+  const links = [...li.querySelectorAll(':scope > a.md-search-result__link')].map(a => a.href.replace(/\\?[^#]*/, ''));
+  return links.length > 1 ? links.slice(1) : links;
+})"""
+
+
+def site_address(href: str, base: str) -> str:
+    """A result's address as the site writes it ("offences/#the-law"), from
+    the site's or the offline copy's ("offences.html#the-law", "index.html")."""
+    path, hash_, anchor = href.removeprefix(base).partition("#")
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path.removesuffix("index.html")
+    elif path.endswith(".html"):
+        path = path.removesuffix(".html") + "/"
+    return path + hash_ + anchor
+
+
+def shown(page, base: str, query: str) -> list[str]:
+    search(page, query)
+    return [site_address(href, base) for href in page.evaluate(SHOWN)]
+
+
+# The section that defines each provision (search.yml), by its search token:
+# {"4a": "offences/#harassment-and-stalking-offences", ...}.
+_SETTINGS = site_search.load_settings(PROJECT)
+DEFINED = {site_search.provision_token(d.provision): d.at for d in _SETTINGS.defines}
+
 # Each form of a citation finds what the dotted form finds.
 CITATION_FORMS = [
     ("s.4A", ["s4A", "S4A", "\u00a74A", "\u00a7 4A", "ss4A", "s 4A", "section 4A"]),
@@ -244,17 +277,62 @@ def test_a_question_lists_results_with_all_its_words_first(search_page, site_url
         f"no section of {found[0]}, listed first for {query!r}, holds all of {words}"
 
 
+# The theme's worker alone: what search-worker.js (named in each page's
+# config as the search worker) loads and changes.
+THEME_ONLY = ('var here = self.document ? document.currentScript.src : self.location.href;'
+              'importScripts(new URL("workers/" + /theme=([^?&#]+)/.exec(here)[1], here).href);')
+
+
 def test_without_search_worker_js_these_checks_fail(browser, site_url):
     """The broken fixture: with search-worker.js cut down to loading the
     theme's worker, no query word is stemmed and results are not ranked by
     the words they hold, so the tests above catch each fault."""
     context = new_context(browser, viewport=PHONE)
-    theme_only = 'importScripts(new URL(self.location.href).searchParams.get("theme"));'
     context.route("**/assets/javascripts/search-worker.js*",
-                  lambda route: route.fulfill(body=theme_only, content_type="text/javascript"))
+                  lambda route: route.fulfill(body=THEME_ONLY, content_type="text/javascript"))
     page = context.new_page()
     goto(page, site_url)
     assert search(page, "s.4A"), "the theme's own worker did not answer"
     assert pages(site_url, search(page, "harassed")) == []
     assert pages(site_url, search(page, "tracker on car"))[:1] != ["charging/"]
     context.close()
+
+
+# The offline copy (file://) searches with the same worker, in a frame: a
+# citation form, inflected words and a question give the results the
+# site gives, and the frame's script is allowed by the hash the build put in
+# the content security policy.
+OFFLINE_QUERIES = ["S4A", "harassed", "magistrate's", "tracker on car"]
+
+
+def offline_results(browser, folder, queries) -> dict[str, list[str]]:
+    context = new_context(browser, viewport=PHONE, offline=True)
+    page = context.new_page()
+    goto(page, (folder / "index.html").as_uri())
+    base = folder.as_uri() + "/"
+    found = {query: shown(page, base, query)[:5] for query in queries}
+    violations = csp_violations(page)
+    context.close()
+    assert violations == [], "content security policy violations in the offline copy"
+    return found
+
+
+def test_the_offline_copy_searches_as_the_site_does(browser, offline_copy, search_page, site_url):
+    offline = offline_results(browser, offline_copy, OFFLINE_QUERIES)
+    for query in OFFLINE_QUERIES:
+        assert offline[query] == shown(search_page, site_url, query)[:5], query
+    assert DEFINED["4a"] in offline["S4A"][:3]
+    assert "recognising/" in offline["harassed"][:3]
+    assert "sentencing/#magistrates-powers" in offline["magistrate's"][:3]
+    assert pages("", offline["tracker on car"])[:1] == ["charging/"]
+
+
+def test_offline_without_search_worker_js_this_check_fails(browser, offline_copy, tmp_path):
+    """The broken fixture: an offline copy whose search-worker.js only loads
+    the theme's worker (the theme's search alone) does not find
+    what the site finds."""
+    broken = tmp_path / "guidance"
+    shutil.copytree(offline_copy, broken)
+    (broken / "assets" / "javascripts" / "search-worker.js").write_text(THEME_ONLY, encoding="utf-8")
+    offline = offline_results(browser, broken, ["harassed"])
+    assert "recognising/" not in offline["harassed"][:3]

@@ -91,26 +91,6 @@
   }
   window.__guidanceSearch.prepare = prepare;
 
-  // Start the theme's search worker through search-worker.js, which passes
-  // each query word through the index's own pipeline (stemmer, stop-words)
-  // and lists results holding more of the query's words first. Not in the
-  // offline copy (file://), where the theme's worker runs in a frame.
-  var THEME_WORKER = /\/assets\/javascripts\/workers\/search\.[0-9a-f]+\.min\.js$/;
-  var script = document.currentScript && document.currentScript.src;
-  var NativeWorker = window.Worker;
-  if (NativeWorker && script && location.protocol !== "file:") {
-    var ours = new URL("search-worker.js", script).href;
-    var Wrapped = function Worker(url, options) {
-      var address = new URL(String(url), location.href);
-      if (address.origin === location.origin && THEME_WORKER.test(address.pathname)) {
-        url = ours + "?theme=" + encodeURIComponent(address.href);
-      }
-      return new NativeWorker(url, options);
-    };
-    Wrapped.prototype = NativeWorker.prototype;
-    window.Worker = Wrapped;
-  }
-
   // The theme posts {type: 2, data: query} to its search worker. Patch the
   // browser's own Worker.prototype.postMessage (the deepest one), so that
   // anything else wrapping Worker still sees the query as typed.
