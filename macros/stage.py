@@ -90,11 +90,18 @@ class _Said(logging.Handler):
 
 
 # Errors before the parse that hide nothing: the build goes on reading the
-# pages, so that one run lists every problem (an unreadable register or an
-# unfilled case-study template does not hide the pages' own), and stops,
-# writing nothing, once they are parsed. After any other error before the
-# parse it stops there: what the parse would add is the same fault again.
-GO_ON_PAST = {"register-yaml", "register-schema", "unfilled-template"}
+# pages, so that one run lists every problem, and stops, writing nothing,
+# once they are parsed. An unreadable register or an unfilled case-study
+# template; a page's or case study's front matter; a date still to come; a
+# nav entry or redirect that names no page, or a page left out of the nav;
+# personal data; a stray file. What the parse then finds because of them is
+# the same fault again and is left out (checks.without_consequences). After
+# any other error before the parse (an unreadable file, a snippet line, the
+# law data, the macros plugin's settings, What's new, text in YAML) it stops
+# there: the parse would report the same fault again in other words, or run
+# pages differently.
+GO_ON_PAST = {"register-yaml", "register-schema", "unfilled-template", "front-matter", "future-date",
+              "broken-link", "not-in-nav", "personal-data", "stray-file"}
 
 
 def report(build: Build, problems: list[Problem], final: bool = False) -> None:
@@ -111,13 +118,23 @@ def report(build: Build, problems: list[Problem], final: bool = False) -> None:
         if p.severity == "warning":
             log.info(str(p))  # overdue reviews must not block an unrelated fix
     errors = [p for p in build.problems if p.severity == "error"]
-    if errors and (final or any(p.code not in GO_ON_PAST for p in errors)):
+    if errors and (final or any(p.code not in GO_ON_PAST for p in errors) or _runs_pages_as_templates(build)):
         for p in sorted(errors, key=_order):
             log.error(str(p))
         raise CheckFailed(
             f"{len(errors)} problem(s) in the guidance sources, listed above. "
             "Each line gives the file and line, the problem and the fix. Run `make check` to see them again."
         )
+
+
+def _runs_pages_as_templates(build: Build) -> bool:
+    """A page or case study sets a switch of mkdocs-macros-plugin in its
+    front matter (front-matter reports it): the parse would run it as a
+    template, so the build stops before it."""
+    from .checks.common import PLUGIN_SWITCHES
+
+    project = build.project
+    return any(isinstance(p.meta, dict) and PLUGIN_SWITCHES & set(p.meta) for p in project.pages + project.case_studies)
 
 
 def _order(p: Problem):
@@ -335,6 +352,7 @@ def on_env(files) -> None:
     build.project.macro_names = build.ext.names()
     problems = checks.run_after_parse(build.project, build.ext.facts)
     problems += parsed_too_late(build)
+    problems = checks.without_consequences(build.project, build.problems, problems)
     if not any(p.severity == "error" for p in problems + build.problems):
         # The print view repeats the chapters: report a warning there only
         # when no chapter has one (the editor fixes the chapter).

@@ -39,6 +39,7 @@ from .files import check_stray_files  # noqa: E402
 from .yaml_text import check_yaml_text, relocate  # noqa: E402
 from .sources import check_encoding, check_snippets  # noqa: E402
 from .markdown import check_markdown_faults  # noqa: E402
+from .common import unusable_sources  # noqa: E402
 from .register import (  # noqa: E402
     MACROS_PLUGIN,
     check_changelog,
@@ -116,6 +117,22 @@ def run_after_parse(project: Project, facts: dict) -> list[Problem]:
     out += check_markdown_faults(project, out)
     out += check_expansions(project, out)  # last: any call that failed and no check above reported
     return _sorted(relocate(project, out))
+
+
+def without_consequences(project: Project, before: list[Problem], after: list[Problem]) -> list[Problem]:
+    """One fault, one message. When the build goes on past errors found
+    before the parse (stage.GO_ON_PAST), leave out of what the parse then
+    found (`after`) what those errors cause: anything in a page or case
+    study whose front matter has an error, and a case_study() call of a
+    case study whose front matter cannot be used (common.unusable_sources);
+    the front-matter error, reported before the parse, is the fault."""
+    paths, ids = unusable_sources(project)
+    paths |= {p.location.path for p in before if p.code == "front-matter" and p.severity == "error"}
+    if not paths:
+        return after
+    calls = {(use.path, use.line) for use in project.uses if use.case_study in ids}
+    return [p for p in after if p.location.path not in paths
+            and not (p.code == "macro-syntax" and (p.location.path, p.location.line) in calls)]
 
 
 def run_all(project: Project, today: dt.date) -> list[Problem]:

@@ -141,3 +141,32 @@ def page_lines(page: SourcePage) -> tuple[tuple[int, str], ...]:
 def _page_lines(text: str, body_start: int, code: frozenset) -> tuple[tuple[int, str], ...]:
     lines = text.splitlines()
     return tuple((number, lines[number - 1]) for number in range(body_start, len(lines) + 1) if number not in code)
+
+
+def unusable_sources(project: Project) -> tuple[set[str], set[str]]:
+    """(paths, case-study ids) of the sources whose front matter cannot be
+    used: a page or case study whose front matter YAML cannot read, and a
+    case study whose front matter breaks its schema (its page is not built,
+    so its uses cannot be expanded). Their front-matter errors are reported
+    before the parse; what the parse then finds in them, or because of them
+    (a page with no default_act, a case-study box with nothing to show), is
+    the same fault again, and is left out."""
+    paths, ids = set(), set()
+    for page in project.pages:
+        if page.meta_error:
+            paths.add(page.path)
+    for page in project.case_studies:
+        if page.meta_error or project.case_meta(page) is None:
+            paths.add(page.path)
+            ids.add(str(page.meta.get("id", "")).strip() if isinstance(page.meta, dict) else "")
+            ids.add(re.sub(r"^cs-", "CS-", page.uri.rsplit("/", 1)[-1].removesuffix(".md")))
+    ids.discard("")
+    return paths, ids
+
+
+def law_unreadable(project: Project) -> bool:
+    """provisions.yml could not be read or breaks its schema (law-data says
+    how): the law data is empty, so no Act, table or rule is "unknown"
+    because of it."""
+    law = project.law
+    return law.provisions is None and any(name == "provisions.yml" for name, *_ in law.errors)

@@ -11,7 +11,7 @@ from .. import render
 from ..model import Problem
 from ..project import Project
 from .catalogue import problem
-from .common import EXTERNAL, suggest
+from .common import EXTERNAL, suggest, unusable_sources
 
 ASSETS = (".json", ".css", ".js", ".png", ".svg", ".jpg", ".pdf", ".zip")
 
@@ -30,6 +30,22 @@ def check_search_settings(project: Project, facts: dict) -> list[Problem]:
             for line, message, fix in search.check_defines(project.root, facts)]
 
 
+ITEM_PAGE = re.compile(r"^recommendations/[a-z]\d+\.md$")
+
+
+class _Unbuilt:
+    """The pages the build would make but cannot, because their source cannot
+    be read: a register item's page while recommendations.yml cannot be read,
+    a case study's page while its front matter cannot be used."""
+
+    def __init__(self, project: Project):
+        self.register = bool(project.register_unreadable)
+        self.case_pages = {render.case_uri(i) for i in unusable_sources(project)[1]}
+
+    def __contains__(self, uri: str) -> bool:
+        return uri in self.case_pages or (self.register and bool(ITEM_PAGE.match(uri)))
+
+
 def check_links(project: Project, facts: dict) -> list[Problem]:
     """Every relative link in every parsed page must resolve to a page and,
     if it names one, to an id on that page.
@@ -37,6 +53,7 @@ def check_links(project: Project, facts: dict) -> list[Problem]:
     `facts`: {uri: pipeline.PageFacts} for every page MkDocs parsed."""
     anchors = {uri: f.ids for uri, f in facts.items()}
     titles = {uri: {h.anchor: h.title for h in f.headings} for uri, f in facts.items()}
+    unbuilt = _Unbuilt(project)
     out = []
     for uri, page in facts.items():
         if uri == render.PRINT_URI:
@@ -88,6 +105,8 @@ def check_links(project: Project, facts: dict) -> list[Problem]:
                                        f"the link '{target}' is a web address, not a file in docs/, so MkDocs does not check it",
                                        _to_the_file(better, anchor, uri, anchors, path)))
                     continue
+                if resolved in unbuilt:
+                    continue  # a page the build makes once its source can be read (that source's error says why)
                 near = suggest(resolved, anchors)
                 out.append(problem("broken-link", page.path, link.line,
                                    f"the link '{target}' points to '{resolved}', which does not exist",
@@ -243,22 +262,28 @@ def check_anchor_record(project: Project) -> list[Problem]:
     if record is None:
         return []
     pages = {p.uri: p for p in project.pages + project.case_studies if p.facts is not None}
+    sources = {p.uri for p in project.pages + project.case_studies}
     out = []
     for uri, recorded in sorted(record.items()):
         page = pages.get(uri)
         if page is None:
             if uri in project.redirects:
                 continue  # readers who follow an old link are sent on
+            if uri in sources:
+                continue  # its source is there, but its front matter cannot be used (reported as front-matter)
             out.append(problem("anchor-removed", ANCHOR_RECORD, lines.get(uri, 1),
                                f"the page '{uri}' was published with {len(recorded)} anchor(s) and no longer exists",
                                "Add a redirect from it in mkdocs.yml (redirect_maps), then run `make anchors` to refresh the record"))
             continue
         owners = heading_owners(page.headings)
         case_id = getattr(project.case_meta(page), "id", None) if not project.is_guidance_page(page) else None
+        untitled = project.is_guidance_page(page) and not any(h.level == 1 for h in page.headings)
         for anchor, owner in recorded.items():
             if anchor in owners:
                 out += _owner_changed(page, anchor, owner, recorded, owners)
                 continue
+            if untitled and owner["level"] == 1:
+                continue  # the '# Title' line is missing: page-opening says so, with the title to write
             if case_id and anchor.startswith(case_id.lower() + "-"):
                 # The case study page's title heading: its id comes from
                 # the `title:` field, which has no heading to give an id.
