@@ -287,6 +287,13 @@ SOURCE_FIX = ("Add 'source:' with the https address (or a list of them) where yo
 SCHEMA_FIX = "Correct the entry; schema/provisions.schema.json and schema/cases.schema.json list the fields"
 
 
+def _unreadable(name: str, message: str) -> tuple[str, str]:
+    """(problem, fix) for a YAML file that cannot be read, in an editor's
+    words (load.yaml_words), as for the register and front matter."""
+    wrong, fix = load.yaml_words(message)
+    return f"{name} cannot be read: {message}" + (f" ({wrong})" if wrong else ""), fix
+
+
 def load_law(root: Path) -> Law:
     """Read provisions.yml and cases.yml. Errors are recorded with file and
     line (never raised): the checks report them."""
@@ -302,7 +309,7 @@ def load_law(root: Path) -> Law:
             continue
         if source.data is None:
             line, message = source.error
-            law.errors.append((name, line, f"{name} is not valid YAML ({message})", SCHEMA_FIX))
+            law.errors.append((name, line, *_unreadable(name, message)))
             continue
         try:
             setattr(law, attr, model.model_validate(source.data))
@@ -351,7 +358,7 @@ def _load_changes(root: Path, law: Law) -> None:
     law.change_source = source
     if source.data is None:
         line, message = source.error
-        law.change_errors.append((CHANGES, line, f"{CHANGES} is not valid YAML ({message})", "Check the indentation and quotes on the line given"))
+        law.change_errors.append((CHANGES, line, *_unreadable(CHANGES, message)))
         return
     try:
         law.changes = LawChanges.model_validate(source.data or {})

@@ -223,8 +223,10 @@ def load_settings(root: Path, name: str = SETTINGS_FILE) -> Settings:
         data = yaml.load(text, Loader=load.SafeLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        message = str(getattr(exc, "problem", exc))
+        wrong, fix = load.yaml_words(message)
         raise SearchSettingsError(f"{name}:{mark.line + 1 if mark else 1}: search-settings: not valid YAML "
-                                  f"({getattr(exc, 'problem', exc)}). Fix: correct the line.") from None
+                                  f"({message}{f'; {wrong}' if wrong else ''}). Fix: {fix[0].lower() + fix[1:]}.") from None
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

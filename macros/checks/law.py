@@ -19,6 +19,7 @@ from ..law import CHANGES, Citation, label
 from ..model import Problem, SourcePage
 from ..project import Project
 from .catalogue import problem
+from .common import law_unreadable
 
 
 def check_law_data(project: Project) -> list[Problem]:
@@ -30,6 +31,8 @@ def check_law_data(project: Project) -> list[Problem]:
     ]
     out += [problem("law-period", name, line, message, fix) for name, line, message, fix in law.period_errors]
     out += [problem("law-data", name, line, message, fix) for name, line, message, fix in law.rule_errors]
+    if law_unreadable(project):
+        return out  # provisions.yml could not be read: no page's default_act is "not an Act" because of it
     for page in project.pages + project.case_studies:
         act = page.meta.get("default_act") if isinstance(page.meta, dict) else None
         if act is not None and act not in law.acts:
@@ -157,6 +160,8 @@ def check_table_calls(project: Project) -> list[Problem]:
     conviction_rule() one rule of its conviction_rules
     (the calls as the parse found them, so never a call shown in code)."""
     out = []
+    if law_unreadable(project):
+        return out  # provisions.yml could not be read (law-data says why): no table is "unknown" because of it
     tables = render.offence_tables(project)
     rules = project.law.conviction_rules
     for page in project.pages:
