@@ -8,6 +8,9 @@
 //   readers at once; pages and the search index are revalidated with the
 //   host, never taken from the browser's HTTP cache; each good answer also
 //   refreshes the stored copy.
+// - When the manifest's version changes (a correction, a new edition or a
+//   rollback to an earlier one), every file is stored again and whatever
+//   the new manifest no longer lists is dropped.
 // - With no connection (or no answer within 8 seconds), the stored copy is
 //   used. A stored page is marked with the date it was stored
 //   (<html data-stored-copy="...">), which offline.js shows to the reader.
@@ -62,6 +65,14 @@ async function storeAll() {
       }
     };
     await Promise.all([worker(), worker(), worker()]);
+    // What this edition no longer has (a page withdrawn, an old asset) is
+    // dropped, so that after a rollback a reader offline never opens a page
+    // the published site has withdrawn.
+    const keep = new Set(manifest.files.map((path) => new URL(path, BASE).href));
+    keep.add(BASE + VERSION_KEY);
+    for (const request of await cache.keys()) {
+      if (!keep.has(request.url)) await cache.delete(request);
+    }
     await cache.put(BASE + VERSION_KEY, new Response(manifest.version));
     return { complete: true, version: manifest.version, files: manifest.files.length };
   } catch (error) {
@@ -79,7 +90,8 @@ self.addEventListener("fetch", (event) => {
 
 async function fromStore(key, request) {
   const cache = await caches.open(CACHE);
-  const hit = (await cache.match(key)) || (key.endsWith("/") ? null : await cache.match(key + "/"));
+  const hit = (await cache.match(key)) || (key.endsWith("/") ? null : await cache.match(key + "/"))
+    || (key.endsWith("/index.html") ? await cache.match(key.slice(0, -"index.html".length)) : null);
   if (!hit) return null;
   const type = hit.headers.get("content-type") || "";
   if (request.mode !== "navigate" && !type.includes("text/html")) return hit;

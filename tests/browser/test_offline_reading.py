@@ -103,3 +103,58 @@ def test_a_correction_reaches_readers_on_a_host_that_sends_caching_headers(brows
     assert page.locator(".stored-copy").is_visible(), "offline, the page did not say it is the stored copy"
     assert "(corrected)" in page.locator("article h1").first.inner_text()
     context.close()
+
+
+def test_after_a_rollback_stored_copies_follow_the_earlier_edition(browser, built_site, tmp_path):
+    """Issue 23: rolling back publishes an earlier edition at the same
+    addresses, and readers' stored copies must follow it. The worker stored
+    the newer edition's files again when the manifest's version changed, but
+    kept a page that only the newer edition had: offline, a reader still
+    opened a page the rollback had withdrawn. Here the host first serves a
+    newer edition (a chapter changed, a page added), the reader stores it,
+    the host is rolled back to the earlier one (redeployed, so with fresh
+    file dates, as a publish job gives), and the reader visits once."""
+    import json
+    import shutil
+
+    earlier = built_site
+    newer = tmp_path / "newer"
+    shutil.copytree(earlier, newer)
+    chapter = newer / "pleas" / "index.html"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("</h1>", " (newer edition)</h1>", 1), encoding="utf-8")
+    (newer / "withdrawn").mkdir()
+    (newer / "withdrawn" / "index.html").write_text(
+        (newer / "pleas" / "index.html").read_text(encoding="utf-8").replace("</h1>", " (withdrawn page)</h1>", 1), encoding="utf-8")
+    manifest = json.loads((newer / "offline-manifest.json").read_text())
+    manifest["files"].append("withdrawn/")
+    manifest["version"] += "-newer"
+    (newer / "offline-manifest.json").write_text(json.dumps(manifest))
+
+    host = tmp_path / "host"
+    shutil.copytree(newer, host, copy_function=shutil.copy)
+    server, url = _serve_with_caching_headers(host)
+    context = new_context(browser, viewport=PHONE, service_workers="allow")
+    page = context.new_page()
+    try:
+        goto(page, url + "withdrawn/")
+        assert wait_until(page, "document.documentElement.getAttribute('data-offline-ready')", timeout=90,
+                          message="the service worker to store the newer edition") == "yes"
+        shutil.rmtree(host)
+        shutil.copytree(earlier, host, copy_function=shutil.copy)  # the rollback, redeployed
+        goto(page, url)
+        assert "(newer edition)" not in page.content()
+        assert wait_until(page, "document.documentElement.getAttribute('data-offline-ready')", timeout=90,
+                          message="the service worker to store the earlier edition") == "yes"
+    finally:
+        server.shutdown()
+        server.server_close()
+    goto(page, url + "pleas/")
+    assert page.locator(".stored-copy").is_visible()
+    assert "(newer edition)" not in page.locator("article h1").first.inner_text(), "offline, the stored copy kept the newer edition"
+    try:
+        page.goto(url + "withdrawn/", wait_until="load")
+        withdrawn_shown = "(withdrawn page)" in page.content()
+    except Exception:  # noqa: BLE001 - no connection and no stored copy: the load fails, as it should
+        withdrawn_shown = False
+    assert not withdrawn_shown, "offline, a page the rollback withdrew still opened from the stored copy"
+    context.close()
