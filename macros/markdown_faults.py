@@ -30,6 +30,11 @@ import re
 ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)]", re.I)
 NOT_TEXT = ("a", "code", "pre", "script", "style")
 BOX_MARKER = re.compile(r"^(!!!|\?\?\?\+?)\s*[\w-]+(\s+\"[^\"]*\")?\s*$")
+# A box's first line in the source, with its indent, kind and title.
+BOX_LINE = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+)(?:[ \t]+\"(?P<title>[^\"]*)\")?[ \t]*$")
+# The line of dashes under a table's header: cells of dashes (and colons),
+# with at least one pipe.
+DASHES = re.compile(r"^(?=.*\|)(?=.*-)[|:\- \t]+$")
 
 
 def install(md, ext) -> None:
@@ -111,6 +116,17 @@ def scan(md, root, facts, lines) -> None:
                         line, "table-syntax", "this table is published as a paragraph of text with pipes, not as a table",
                         "Put a blank line before the table's header row"))
                     break
+                if table is not None and i + 1 < len(rows) and "|" in row and DASHES.match(rows[i + 1].strip()):
+                    # test() above set the table's border from this header.
+                    header, dashes = len(table._split_row(stripped)), len(table._split_row(rows[i + 1].strip()))
+                    if header > 1 and header != dashes:
+                        line = lines.locate(stripped, "table-row") or 1
+                        facts.markdown_faults.append((
+                            line, "table-syntax",
+                            f"this table's header has {header} cells but the line of dashes under it has {dashes}, so the "
+                            "parser does not take it for a table: readers would see a paragraph of text with pipes",
+                            f"Give the line of dashes one cell for each column of the header: |{'|'.join(['---'] * header)}|"))
+                        break
         elif element.tag in ("div", "details") and "admonition" in (element.get("class") or "").split() or element.tag == "details":
             children = [c for c in element if isinstance(c.tag, str) and not (
                 (c.tag == "p" and "admonition-title" in (c.get("class") or "")) or c.tag == "summary")]
@@ -118,6 +134,68 @@ def scan(md, root, facts, lines) -> None:
                 title = element.find("p") if element.tag == "div" else element.find("summary")
                 words = _text(title).strip() if title is not None else ""
                 line = lines.locate(f'"{words}"', "box-marker") if words else None
+                # A box with no title of its own shows its kind ("Warning"):
+                # find its line by the kind.
+                kinds = [c for c in (element.get("class") or "").split() if c != "admonition"]
+                for marker in (("!!! ", "???+ ", "??? ") if line is None and kinds else ()):
+                    line = lines.locate(marker + kinds[0], "box-marker")
+                    if line is not None:
+                        break
                 facts.markdown_faults.append((
                     line or 1, "box-syntax", f"the box{f' {words!r}' if words else ''} is published empty: its text is not indented under it",
                     "Indent every line of the box's text four spaces under the !!! or ??? line"))
+    _outside_their_box(facts, lines)
+
+
+def _indent(text: str) -> int:
+    """Columns of a line's leading spaces and tabs (a tab is four, as the
+    parser counts it)."""
+    lead = text[: len(text) - len(text.lstrip(" \t"))]
+    return len(lead.expandtabs(4))
+
+
+def _outside_their_box(facts, lines) -> None:
+    """Text meant for a box that the parser published after it: below a box
+    that has text of its own, a line indented one to three spaces more than
+    the box's !!! line (after a blank line), or a line not indented four
+    spaces straight after the box's text (no blank line: the box does not
+    carry on as a paragraph does). A box left empty is reported as such
+    above; a macro call indented two spaces, by macro-syntax."""
+    source = lines.lines
+    code = facts.code_lines
+    reported = {line for line, code_, *_ in facts.markdown_faults if code_ == "box-syntax"}
+    first = lines.skip
+    for n in range(first, len(source)):
+        number = n + lines.first
+        match = BOX_LINE.match(source[n])
+        if match is None or number in code or number in reported:
+            continue
+        indent = _indent(source[n])
+        title = match.group("title") or match.group("kind").capitalize()
+        j, body, blank = n + 1, False, False
+        while j < len(source):
+            text = source[j]
+            if not text.strip():
+                blank = True
+            elif _indent(text) >= indent + 4:
+                body, blank = True, False
+            else:
+                break
+            j += 1
+        if not body or j >= len(source) or j + lines.first in code:
+            continue
+        text = source[j]
+        outdent = _indent(text) - indent
+        stripped = text.strip()
+        if stripped.startswith("{{<"):
+            continue  # a macro call: macro-syntax says how to indent it
+        if blank and 0 < outdent < 4:
+            facts.markdown_faults.append((
+                j + lines.first, "box-syntax",
+                f"this text is indented {outdent} space(s) under the box '{title}', not four, so it is published after the box, not in it",
+                "Indent it four spaces under the !!! or ??? line to keep it in the box; to put it after the box, remove the indent"))
+        elif not blank and outdent < 4 and not stripped.startswith(("#", "!!!", "???")):
+            facts.markdown_faults.append((
+                j + lines.first, "box-syntax",
+                f"this line follows the text of the box '{title}' but is not indented four spaces, so it is published after the box, not in it",
+                "Indent it four spaces, like the box's other lines, to keep it in the box; to put it after the box, leave a blank line before it"))
