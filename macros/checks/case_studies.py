@@ -302,6 +302,22 @@ def forenames() -> frozenset[str]:
     return frozenset(names)
 
 
+@functools.lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    """The surnames of the same providers (their last_names lists). A word on
+    it that starts a sentence and only ends like an ordinary word ("Harding",
+    "Fielding", "Golding") is read as a name; one the guidance also uses in
+    lower case ("Early", "Reed") is not."""
+    import importlib
+
+    names: set[str] = set()
+    for locale in FORENAME_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        value = getattr(provider, "last_names", None) or ()
+        names.update(value.keys() if isinstance(value, dict) else value)
+    return frozenset(names)
+
+
 def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
     """Flag patterns of personal data, and capitalised words not on the allow-list.
 
@@ -341,9 +357,10 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
                     pass  # a forename, even though it is also a word
                 elif starts and (
                     word.lower() in FUNCTION_WORDS or word.lower() in GREETINGS
-                    or ((ORDINARY_ENDING.search(word) or word.lower() in vocabulary) and word not in forenames())
+                    or (word not in forenames() and (
+                        word.lower() in vocabulary or (ORDINARY_ENDING.search(word) and word not in surnames())))
                 ):
-                    continue  # an ordinary word that starts a sentence (never a forename: "Emily", "Ahmed")
+                    continue  # an ordinary word that starts a sentence (never a forename, "Emily", "Ahmed", nor a surname that only ends like a word, "Harding")
                 out.append(problem("personal-data", page.path, number,
                                    f"'{word}' may be a personal or place name",
                                    "Use a role label or initials instead (for example 'the victim', 'Mr A'); "
