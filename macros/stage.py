@@ -94,14 +94,15 @@ class _Said(logging.Handler):
 # once they are parsed. An unreadable register or an unfilled case-study
 # template; a page's or case study's front matter; a date still to come; a
 # nav entry or redirect that names no page, or a page left out of the nav;
-# personal data; a stray file. What the parse then finds because of them is
-# the same fault again and is left out (checks.without_consequences). After
-# any other error before the parse (an unreadable file, a snippet line, the
-# law data, the macros plugin's settings, What's new, text in YAML) it stops
-# there: the parse would report the same fault again in other words, or run
-# pages differently.
+# personal data; a stray file; a web address typed in YAML text. What the
+# parse then finds because of them is the same fault again and is left out
+# (checks.without_consequences). After any other error before the parse (an
+# unreadable file, a snippet line, the law data, the macros plugin's
+# settings, What's new, raw HTML or links in YAML text) it stops there: the
+# parse would report the same fault again in other words, or run pages
+# differently.
 GO_ON_PAST = {"register-yaml", "register-schema", "unfilled-template", "front-matter", "future-date",
-              "broken-link", "not-in-nav", "personal-data", "stray-file"}
+              "broken-link", "not-in-nav", "personal-data", "stray-file", "bare-address"}
 
 
 def report(build: Build, problems: list[Problem], final: bool = False) -> None:

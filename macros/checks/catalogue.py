@@ -49,7 +49,7 @@ CODES: dict[str, str] = {
     "page-opening": "A guidance page does not start with its '# Title' line (readers get no page facts), or, except the home page, the title is not followed by the 'What you must do' box of three to six bullets.",
     "table-syntax": "A table is published other than written: with no blank line before it, or a line of dashes whose cells differ from its header's, it is a paragraph of pipes; a row with more cells than its header loses them, one with fewer gets empty cells.",
     "box-syntax": "A box (!!! or ???) is published other than written: its text is not indented under it, so the box is empty; part of its text is indented less than four spaces, so that part is published after it; or its marker is left as text.",
-    "bare-address": "A web address typed in the text of a guidance page is published as plain text, not as a link.",
+    "bare-address": "A web address typed in the text of a guidance page, or of What's new or the register, is published as plain text, not as a link.",
     "review-overdue": "A page is past its review date (a warning: it does not block the build).",
     "sentence-per-line": "A line of prose holds more than one sentence (a warning: it does not block the build).",
     "law-data": "provisions.yml or cases.yml breaks its schema, or a page's default_act is not an Act in provisions.yml.",

@@ -24,6 +24,7 @@ from ..load import SafeLoader, split_front_matter
 from ..model import Location, Problem
 from ..project import Project
 from .catalogue import problem
+from ..markdown_faults import ADDRESS
 from .html_safety import UNSAFE_URL, _HTMLScanner
 
 INLINE_CODE = re.compile(r"(`+).+?\1", re.S)
@@ -33,7 +34,11 @@ ATTR = re.compile(r"([A-Za-z_:][-\w:.]*)\s*=")
 MACRO = re.compile(r"\{\{<?.*?>?\}\}", re.S)
 # A text that holds none of these cannot break the rules: most texts are
 # skipped without a second parse of their file.
-SUSPECT = re.compile(r"[<{]|\]\(")
+SUSPECT = re.compile(r"[<{]|\]\(|://|www\.", re.I)
+# An autolink (<https://...>, <mailto:...>, <name@example.org>): a link, not raw HTML.
+AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]+>|<[^<>\s@]+@[^<>\s]+>", re.I)
+# What is a link already: a link's address, an autolink.
+LINKED = re.compile(r"\]\([^)]*\)|<(?:https?://|mailto:)[^<>\s]+>", re.I)
 
 
 @dataclass
@@ -120,8 +125,15 @@ def check_yaml_text(project: Project) -> list[Problem]:
                                f"{where} cannot use macros ('{match.group(0)}'): they are not run in this text",
                                "Remove the macro; link to the page with an ordinary Markdown link instead"))
         value = MACRO.sub(" ", value)
+        if not text.path.startswith("case_studies/"):  # in a case study an address is personal data
+            for match in ADDRESS.finditer(LINKED.sub(" ", value)):
+                address = match.group(0)
+                bare = address.split("://", 1)[-1]
+                out.append(problem("bare-address", text.path, text.line_of(address),
+                                   f"{where} has '{address}', which would be published as plain text, not as a link",
+                                   f"Write it as a link, <https://{bare}> or [what it is](https://{bare})"))
         scanner = _HTMLScanner(where)
-        scanner.feed(value)
+        scanner.feed(AUTOLINK.sub(" ", value))
         scanner.close()
         for _, code, message, fix, snippet in scanner.found:
             out.append(problem(code, text.path, text.line_of(snippet), message, fix))
