@@ -78,8 +78,26 @@ def schema_problems(page: SourcePage, model, what: str) -> list[Problem]:
     try:
         model.model_validate(page.meta)
     except ValidationError as exc:
-        for error in exc.errors():
+        errors = exc.errors()
+        # A misspelt field ("reviewin") is one fault, not "'review_in' is
+        # missing" and "'reviewin' is not allowed": say it once, at its line.
+        missing = [str(e["loc"][0]) for e in errors if e["type"] == "missing" and e["loc"]]
+        misspelt = {}
+        for error in errors:
             name = str(error["loc"][0]) if error["loc"] else ""
+            if error["type"] == "extra_forbidden" and name not in PLUGIN_SWITCHES:
+                near = difflib.get_close_matches(name, [m for m in missing if m not in misspelt.values()], n=1, cutoff=0.8)
+                if near:
+                    misspelt[name] = near[0]
+        for error in errors:
+            name = str(error["loc"][0]) if error["loc"] else ""
+            if name in misspelt.values() and error["type"] == "missing":
+                continue
+            if name in misspelt:
+                out.append(problem("front-matter", page.path, field_line(page, name),
+                                   f"the field '{name}' is not a field of the front matter; it looks like '{misspelt[name]}', which is missing",
+                                   f"Correct the spelling to '{misspelt[name]}: ...'"))
+                continue
             if error["type"] == "missing":
                 out.append(problem("front-matter", page.path, 1, f"the field '{name}' is missing",
                                    f"Add a line '{name}: ...' to the front matter ({model.model_fields[name].description or 'see CONTRIBUTING.md'})"))
