@@ -304,6 +304,28 @@ def test_a_published_id_stays_with_its_heading(tmp_path):
     assert problems_of(site) == []
 
 
+def test_a_same_text_heading_added_below_another_section_leaves_the_published_id_alone(tmp_path):
+    """Issue 23 audit: a second 'Looking at the whole history' added at the
+    end of the page, below 'The law', takes the new id '_1' and the published
+    one stays where it was; the check said "if this one is new, it has taken
+    the published id" at the published heading's line. The record lists ids
+    in page order, so the heading that still stands between the recorded
+    headings on either side of it is the published one."""
+    from macros import cli
+
+    site = assemble(tmp_path / "site")
+    assert cli.main(["anchors", "--root", str(site)]) == 0
+    history = site / "docs" / "history.md"
+    published = history.read_text()
+    history.write_text(published + "\n## Looking at the whole history\n\nLater reports.\n")
+    assert problems_of(site) == []
+    # Between the same recorded headings, which one is new cannot be told: both are named.
+    history.write_text(published.replace("## The law\n", "## Looking at the whole history\n\nLater reports.\n\n## The law\n", 1))
+    found = problems_of(site)
+    assert [p.split("]")[0] + "]" for p in found] == ["docs/history.md:12: [anchor-owner]"], found
+    assert "if this one is new" in found[0]
+
+
 def test_rewording_r3_lists_every_section_that_addresses_it(tmp_path):
     """Suspect links on the real guidance: reword R3 and every section that
     claims to deliver it must be listed for re-review."""

@@ -326,6 +326,17 @@ def _owner_changed(page, anchor: str, owner: dict, recorded: dict, owners: dict)
                      if h is not heading and ident not in recorded and u == under and _same_text(h.title, heading.title)), None)
         if twin is None:
             return []
+        # Which of the two was published? The one that still stands between
+        # the recorded headings the record has on either side of it.
+        published = _where_recorded(anchor, recorded, page.headings, {heading.anchor, twin.anchor})
+        if published(heading) and not published(twin):
+            return []  # the new one is below, with a new id: no published id moved
+        if published(twin) and not published(heading):
+            return [problem("anchor-owner", page.path, heading.line,
+                            f"this new heading '{heading.title}' has taken the published id '#{anchor}' from the heading with the same text "
+                            f"on line {twin.line}, which is now '#{twin.anchor}': bookmarks, citations and links to '#{anchor}' would land here",
+                            f"Give the new heading another text, or an explicit id of its own ('{_hashes(heading.level)} {heading.title} {{#{anchor}-...}}'), "
+                            f"so '#{anchor}' stays with the heading it was published for; if the move is intended, run `make anchors`")]
         return [problem("anchor-owner", page.path, heading.line,
                         f"the heading '{heading.title}' on this line and the one on line {twin.line} have the same text under the same heading; "
                         f"if this one is new, it has taken the published id '#{anchor}' (bookmarks, citations and links to it would land here) "
@@ -342,6 +353,24 @@ def _owner_changed(page, anchor: str, owner: dict, recorded: dict, owners: dict)
                     f"on line {old.line}, which is now '#{old.anchor}': bookmarks, citations and links to '#{anchor}' would land here",
                     f"Give the new heading another text, or an explicit id of its own ('{_hashes(heading.level)} {heading.title} {{#{anchor}-...}}'), "
                     f"so '#{anchor}' stays with the heading it was published for; if the move is intended, run `make anchors`")]
+
+
+def _where_recorded(anchor: str, recorded: dict, headings, twins: set):
+    """A test of whether a heading stands where the record has the heading
+    published as `anchor`: between the same recorded ids (the record lists
+    a page's ids in page order), leaving the twins out."""
+    order = [ident for ident in recorded if ident != anchor]
+    position = list(recorded).index(anchor)
+    expected = (order[position - 1] if position > 0 else None, order[position] if position < len(order) else None)
+    known = [h for h in headings if h.anchor in recorded and h.anchor not in twins]
+
+    def published(candidate) -> bool:
+        index = headings.index(candidate)
+        before = [h.anchor for h in known if headings.index(h) < index]
+        after = [h.anchor for h in known if headings.index(h) > index]
+        return (before[-1] if before else None, after[0] if after else None) == expected
+
+    return published
 
 
 UNRESOLVED = {
