@@ -99,8 +99,11 @@ def cpu_of(cmd: list[str], cwd: Path) -> float:
 def copy_project(dest: Path) -> Path:
     for name in ("docs", "case_studies", "includes", "overrides", "templates"):
         shutil.copytree(PROJECT / name, dest / name)
-    for path in PROJECT.glob("*.yml"):  # mkdocs.yml and every data file it builds from (or watches)
-        shutil.copy(path, dest / path.name)
+    # mkdocs.yml and every data file it builds from or watches: the YAML files
+    # and anchors.lock.json (without it `make serve` refuses the watch list).
+    for path in [*PROJECT.glob("*.yml"), *PROJECT.glob("*.json")]:
+        if not path.name.startswith("package"):
+            shutil.copy(path, dest / path.name)
     os.symlink(PROJECT / "macros", dest / "macros")
     return dest
 

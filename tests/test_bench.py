@@ -51,3 +51,13 @@ def test_a_call_that_cannot_be_written_out_stops_the_benchmark():
         bench._macros_written_out(loaded, "charging.md", '  {{< case_study("CS-99") >}}\n', expand)
     assert bench._macros_written_out(loaded, "charging.md", 'text\n  {{< case_study("CS-01") >}}\nmore', expand).startswith(
         'text\n  ??? example case-study-box "Case study CS-01:')
+
+
+def test_the_copy_holds_every_path_make_serve_watches(tmp_path):
+    """Issue 23 audit: the copy left out anchors.lock.json, which mkdocs.yml
+    watches, so `make bench` stopped at its save-to-refresh figure ("The path
+    .../anchors.lock.json isn't an existing file"), and the README's figure
+    could not be measured again."""
+    project = bench.copy_project(tmp_path / "copy")
+    watched = _config(PROJECT / "mkdocs.yml")["watch"]
+    assert [path for path in watched if not (project / path).exists()] == []
