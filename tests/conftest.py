@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -8,10 +9,50 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites import PROJECT, SHARED_SITE, TODAY, assemble, build, check
+from tests import sites
+from tests.sites import PROJECT, SHARD, SHARED_SITE, TODAY, assemble, build, check
 from tests.system_deps import in_ci
 
 VNU_JAR = PROJECT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+# A test that uses one of these fixtures builds a site or starts Java, so it
+# is marked `build` without saying so (`make test-fast` leaves it out).
+BUILDING_FIXTURES = {"built_site", "vnu_command"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.build)
+
+
+class _Shard:
+    """With $GUIDANCE_SHARD set to "i/n" (tests.sites.SHARD), keep only every
+    n-th selected test from the i-th: `make test-fast` runs two halves side by side."""
+
+    @pytest.hookimpl(trylast=True)  # after `-m` and `-k` have selected
+    def pytest_collection_modifyitems(self, config, items):
+        index, count = (int(n) for n in os.environ[SHARD].split("/"))
+        config.hook.pytest_deselected(items=[item for n, item in enumerate(items) if n % count != index])
+        items[:] = [item for n, item in enumerate(items) if n % count == index]
+
+
+def pytest_configure(config):
+    if os.environ.get(SHARD):
+        config.pluginmanager.register(_Shard(), "guidance-shard")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before the test's fixtures are set up: may it build (tests.sites.UNMARKED)?"""
+    may = item.get_closest_marker("build") or item.get_closest_marker("browser")
+    sites.UNMARKED = None if may else item.nodeid
+
+
+def pytest_runtest_teardown(item):
+    sites.UNMARKED = None
 
 
 def not_run(reason: str) -> None:
@@ -41,20 +82,26 @@ def built_site(tmp_path_factory):
 class Outcome:
     """One broken fixture site (`site`), what `make check` said about it
     (`check`, on TODAY) and what the strict build said (`built`, writing to
-    `out`)."""
+    `out`). The build runs when a test first reads `built` (such a test is
+    marked `build`), so the tests that read only the check's messages need
+    no build and run in `make test-fast`."""
 
     site: Path
     check: subprocess.CompletedProcess
-    built: subprocess.CompletedProcess
     out: Path
+
+    @functools.cached_property
+    def built(self) -> subprocess.CompletedProcess:
+        return build(self.site, self.out)
 
 
 @pytest.fixture(scope="session")
 def broken_outcome(tmp_path_factory):
     """`broken_outcome(name)`: the Outcome of broken fixture `name`
     (tests/fixtures/broken/<name>/ over the clean site). Each fixture is
-    assembled, checked and built once per session, and every test that
-    asserts something about it reads the same result: the exact messages,
+    assembled and checked once per session, and built at most once (when a
+    test first reads `built`); every test that asserts something about it
+    reads the same result: the exact messages,
     the agreement of check and build, the editor inputs. The check runs
     in-process (`tests.sites.check`); the build runs as its own process
     (`mkdocs build --strict`), so nothing the check leaves in memory can
@@ -65,7 +112,7 @@ def broken_outcome(tmp_path_factory):
         if name not in cache:
             root = tmp_path_factory.mktemp(name)
             site = assemble(root / "site", name)
-            cache[name] = Outcome(site, check(site, TODAY), build(site, root / "out"), root / "out")
+            cache[name] = Outcome(site, check(site, TODAY), root / "out")
         return cache[name]
 
     return outcome

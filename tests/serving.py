@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests import sites
 from tests.sites import ENV, MKDOCS
 
 
@@ -26,6 +27,7 @@ class Served:
     gives its own path, so `base` is read from the first answer)."""
 
     def __init__(self, project_dir: Path, path: str = "/"):
+        sites.refuse_unmarked("runs `mkdocs serve`")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}{path}"
         env = {**ENV, "SITE_URL": f"http://127.0.0.1:{self.port}/"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import multiprocessing
 import os
@@ -21,9 +22,39 @@ MKDOCS = PROJECT / ".venv" / "bin" / "mkdocs"
 # `make test` (tests/suite.py) builds the real site once for its three pytest
 # processes and passes the folder in this variable (tests/conftest.py, built_site).
 SHARED_SITE = "GUIDANCE_TEST_SITE"
+# `make test-fast` (tests/suite.py) runs its tests as two pytest processes side
+# by side, one on each core: this variable is "0/2" in one and "1/2" in the
+# other, and each keeps every second selected test (tests/conftest.py).
+SHARD = "GUIDANCE_SHARD"
 # The date the fixtures are checked on: their review dates are set against it.
 TODAY = dt.date(2026, 11, 28)
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+# Under pytest, tests/conftest.py sets this before each test: the name of a
+# test that builds without being marked `build` (None while it may build).
+# `make test-fast` leaves out the tests marked `build`, so an unmarked one
+# would make it slow; `build()` and `tests.serving.Served` refuse to run for it.
+UNMARKED: str | None = None
+
+
+def refuse_unmarked(what: str) -> None:
+    """Fail the current test, with the fix, if it is not marked `build`."""
+    if UNMARKED is not None:
+        import pytest
+
+        pytest.fail(f"{UNMARKED} {what} but is not marked `build`: add @pytest.mark.build to it (or "
+                    f"pytestmark = pytest.mark.build to its module), so that `make test-fast` leaves it out",
+                    pytrace=False)
+
+
+@functools.lru_cache(maxsize=1)
+def real_project():
+    """The real project's sources, read and parsed by `make check`'s reading
+    stage once per test process: the tests that look at the real guidance
+    share it and only read it. (Each parse takes about a second.)"""
+    from macros import stage  # noqa: F401 - registers the reading stage that load_project uses
+    from macros.project import load_project
+
+    return load_project(PROJECT)
 
 
 def assemble(target: Path, broken: str | None = None) -> Path:
@@ -55,6 +86,7 @@ def build(project_dir: Path, site_dir: Path, *extra: str) -> subprocess.Complete
     test process or another build, and skips the 0.2 s of interpreter
     start-up and imports that a new `mkdocs` process pays: the suite builds
     about 80 small sites."""
+    refuse_unmarked("builds a site")
     argv = ["build", "--strict", "--clean", "-f", str(project_dir / "mkdocs.yml"), "-d", str(site_dir), *extra]
     with tempfile.TemporaryDirectory(prefix="mkdocs-output-") as tmp:
         out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"

@@ -36,6 +36,8 @@ import threading
 import time
 from pathlib import Path
 
+from tests.sites import SHARD
+
 PROJECT = Path(__file__).resolve().parent.parent
 # (name, pytest arguments): every test is in exactly one part.
 AUDIT = "tests/browser/test_pages.py"
@@ -47,6 +49,11 @@ HALVES = [
     ("other browser tests", ["-m", "browser", "tests/browser", f"--ignore={AUDIT}"]),
     ("other tests", ["-m", "not browser"]),
 ]
+# `make test-fast`: every test that needs no browser and builds no site,
+# split in two (every second test each, tests/conftest.py) and run side by
+# side, one process on each core.
+FAST = ["-m", "not browser and not build"]
+FAST_HALVES = [("fast tests, half 1", "0/2"), ("fast tests, half 2", "1/2")]
 COUNTS = re.compile(r"(\d+) (passed|failed|skipped|errors?|xfailed|xpassed)\b")
 
 
@@ -92,31 +99,53 @@ def shared_site() -> tuple[dict, Path]:
     return env, site
 
 
-def main(argv: list[str]) -> int:
-    if argv:
-        return subprocess.run([sys.executable, "-m", "pytest", *argv], cwd=PROJECT).returncode
-    print("Running the browser tests and the other tests side by side; each prints its report when it ends.", flush=True)
-    start = time.perf_counter()
-    env, site = shared_site()
+def run_parts(parts: list[tuple[str, list[str], dict | None]]) -> tuple[list[int], list[dict[str, int]], dict]:
+    """Run each (name, pytest arguments, environment) as its own pytest
+    process, all side by side; print each one's output in full as it ends.
+    Returns (exit statuses, closing-line counts, {name: seconds})."""
     results: dict[str, tuple[int, str, float]] = {}
-    threads = [threading.Thread(target=run_half, args=(name, args, results, env)) for name, args in HALVES]
+    threads = [threading.Thread(target=run_half, args=(name, args, results, env)) for name, args, env in parts]
     for thread in threads:
         thread.start()
     printed = set()
-    while len(printed) < len(HALVES):
-        for thread, (name, _) in zip(threads, HALVES):
+    while len(printed) < len(parts):
+        for thread, (name, _, _) in zip(threads, parts):
             if name not in printed and not thread.is_alive():
                 thread.join()
                 code, output, seconds = results[name]
                 print(f"\n===== {name} (finished after {seconds:.0f} s) =====\n{output}", end="", flush=True)
                 printed.add(name)
         time.sleep(0.2)
+    names = [name for name, _, _ in parts]
+    return ([results[n][0] for n in names], [counts(results[n][1]) for n in names],
+            {n: results[n][2] for n in names})
+
+
+def fast(argv: list[str]) -> int:
+    """`make test-fast`: FAST in two processes side by side (FAST_HALVES)."""
+    start = time.perf_counter()
+    parts = [(name, [*FAST, *argv], {**os.environ, SHARD: shard}) for name, shard in FAST_HALVES]
+    codes, found, seconds = run_parts(parts)
+    halves = ", ".join(f"{name} {seconds[name]:.0f} s" for name, _, _ in parts)
+    print(f"\nmake test-fast took {time.perf_counter() - start:.0f} s ({halves}, side by side)")
+    print(closing_line(found).replace("suite:", "test-fast:", 1))
+    return next((code for code in codes if code != 0), 0)
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--fast"]:
+        return fast(argv[1:])
+    if argv:
+        return subprocess.run([sys.executable, "-m", "pytest", *argv], cwd=PROJECT).returncode
+    print("Running the browser tests and the other tests side by side; each prints its report when it ends.", flush=True)
+    start = time.perf_counter()
+    env, site = shared_site()
+    codes, found, seconds = run_parts([(name, args, env) for name, args in HALVES])
     shutil.rmtree(site, ignore_errors=True)
     wall = time.perf_counter() - start
-    codes = [results[name][0] for name, _ in HALVES]
-    parts = ", ".join(f"{name} {results[name][2]:.0f} s" for name, _ in HALVES)
+    parts = ", ".join(f"{name} {seconds[name]:.0f} s" for name, _ in HALVES)
     print(f"\nmake test took {wall:.0f} s ({parts}, side by side)")
-    print(closing_line([counts(results[name][1]) for name, _ in HALVES]))
+    print(closing_line(found))
     return next((code for code in codes if code != 0), 0)
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tests import bench
-from tests.sites import PROJECT
+from tests.sites import PROJECT, real_project
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +42,7 @@ def test_the_plain_build_renders_what_readers_get(plain):
 
 def test_a_call_that_cannot_be_written_out_stops_the_benchmark():
     from macros import expand
-    from macros.project import load_project
-
-    loaded = load_project(PROJECT)
+    loaded = real_project()
     with pytest.raises(SystemExit, match="charging.md"):
         bench._macros_written_out(loaded, "charging.md", '{{< case_study(CS-01) >}}\n', expand)
     with pytest.raises(ValueError, match="does not exist"):

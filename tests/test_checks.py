@@ -57,6 +57,7 @@ def clean_build(tmp_path_factory):
     return build(assemble(root / "site"), root / "out"), root / "out"
 
 
+@pytest.mark.build
 def test_clean_fixture_builds(clean_build):
     result, out = clean_build
     assert result.returncode == 0, result.stderr
@@ -77,6 +78,7 @@ def test_broken_fixture_gives_exact_messages(broken_outcome, name):
 PROBLEM_LINE = re.compile(r"^(?:ERROR|WARNING) +- +(\S+:\d+: \[[a-z-]+\] .*)$", re.M)
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("name", FIXTURES)
 def test_check_and_build_agree(broken_outcome, name):
     """`make check` and `mkdocs build` report exactly the same errors for
@@ -115,6 +117,7 @@ def test_checks_report_every_problem_at_once(tmp_path):
     assert {"broken-link", "unknown-item", "uncovered-item"} <= codes
 
 
+@pytest.mark.build
 def test_literal_braces_render_as_text(clean_build):
     """Legal text can contain {{ }}, {% %} and {# #} without breaking a page."""
     result, out = clean_build
@@ -151,6 +154,7 @@ After the boxes.
 """
 
 
+@pytest.mark.build
 def test_macros_behave_like_markdown(tmp_path):
     """A call in code (fenced, inline, indented) is published literally and is
     not a call; a case study nests inside a collapsible, an admonition and a
@@ -198,6 +202,7 @@ Between the lists.
 """
 
 
+@pytest.mark.build
 def test_a_case_study_in_a_tight_list_item_stays_in_the_item(tmp_path):
     """A call on the line after a list item, with no blank line between,
     belongs to that item (as any continuation line does): the list is not
@@ -213,6 +218,7 @@ def test_a_case_study_in_a_tight_list_item_stays_in_the_item(tmp_path):
         assert len(box[0].xpath("./p")) >= 3, "the case study keeps its paragraphs"
 
 
+@pytest.mark.build
 def test_an_email_autolink_is_a_link_not_a_garbled_address(tmp_path):
     """<mailto:...> and <name@example.com> are standard Markdown autolinks;
     Python-Markdown writes them as character references, which the checks
@@ -230,6 +236,7 @@ def test_an_email_autolink_is_a_link_not_a_garbled_address(tmp_path):
     assert 'href="mailto:other@example.com"' in page
 
 
+@pytest.mark.build
 def test_markdown_obeys_the_content_security_policy(tmp_path):
     """Table alignment is published as classes (never style= nor the obsolete
     align=), and a standard autolink is a link, not raw HTML."""

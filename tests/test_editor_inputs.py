@@ -11,6 +11,7 @@ from tests.sites import BROKEN, PROJECT
 INPUTS = ["front-matter--impossible-date", "front-matter--review-date-out-of-range", "wrong-encoding", "snippet", "changelog--impossible-date", "front-matter--case-study", "unfilled-template"]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("name", INPUTS)
 def test_make_check_and_the_build_answer_without_a_traceback(broken_outcome, name):
     """(The check and the build are those `tests/test_checks.py` also reads:
@@ -37,6 +38,7 @@ def test_the_template_fails_until_every_placeholder_is_filled(tmp_path):
     assert [int(line.split(":")[1]) for line in expected if "[unfilled-template]" in line] == placeholders
 
 
+@pytest.mark.build
 def test_quotes_and_backslashes_in_the_register_are_published_as_written(tmp_path):
     """A double quote, a backslash or a colon in an item's title or summary
     (they go into a generated page's front matter) is published exactly as
@@ -76,6 +78,7 @@ def test_quotes_and_backslashes_in_the_register_are_published_as_written(tmp_pat
     assert not chapter.xpath("//dd/b")
 
 
+@pytest.mark.build
 def test_a_byte_order_mark_is_accepted(tmp_path):
     """A page and a case study saved as "UTF-8 with BOM" (as some Windows
     editors do) are read as MkDocs reads them: the mark is ignored, so the

@@ -27,9 +27,9 @@ import yaml
 
 from macros import exports, render
 from macros.project import load_project
-from tests.sites import PROJECT, assemble, build
+from tests.sites import PROJECT, assemble, build, real_project
 
-PROJ = load_project(PROJECT)
+PROJ = real_project()
 
 
 def parse(path: Path):
@@ -128,6 +128,7 @@ def test_each_listed_section_holds_the_case_study_box(built_site):
         assert listed_uses(parse(built_site / url / "index.html"), url) == boxes[cid], cid
 
 
+@pytest.mark.build
 def test_the_check_fails_when_a_use_is_missing(tmp_path):
     """The negative control: the clean fixture built, then one of its
     case-study pages as the build wrote it before 7 December 2026 (every use

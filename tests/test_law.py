@@ -67,6 +67,7 @@ def test_offence_table_states_each_maximum_by_period(tmp_path):
     assert row.endswith("| From 25 November 2012 |")
 
 
+@pytest.mark.build
 def test_the_build_links_each_provision_and_case_once_per_page(tmp_path):
     site = assemble(tmp_path / "site")
     result = build(site, tmp_path / "out")
@@ -223,9 +224,9 @@ def test_a_change_whose_commencement_could_not_be_read_says_not_confirmed(tmp_pa
 
 
 def test_the_real_register_of_changes_is_newest_first_and_builds_into_the_menu():
-    from tests.sites import PROJECT
+    from tests.sites import PROJECT, real_project
 
-    project = load_project(PROJECT)
+    project = real_project()
     assert project.law.change_errors == [] and project.law.changes.changes
     dates = [c.in_force_date for c in project.law.changes.changes if c.in_force_date]
     page = render.law_changes_page(project)
@@ -242,9 +243,9 @@ def test_the_general_limit_goes_by_the_date_of_conviction():
     not derived from the data: the limit for one either-way offence."""
     import datetime as dt
 
-    from tests.sites import PROJECT
+    from tests.sites import real_project
 
-    project = load_project(PROJECT)
+    project = real_project()
     expected = {
         "2021-01-01": "6 months' imprisonment",
         "2022-05-01": "6 months' imprisonment",
@@ -262,6 +263,7 @@ def test_the_general_limit_goes_by_the_date_of_conviction():
     assert render.conviction_rule_on(project, presumption, dt.date(2026, 3, 22)).startswith("The court must suspend")
 
 
+@pytest.mark.build
 def test_conviction_rule_macro_shows_the_periods_newest_first_and_links_to_its_sources(tmp_path):
     site = assemble(tmp_path / "site")
     result = build(site, tmp_path / "out")

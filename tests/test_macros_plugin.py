@@ -11,7 +11,7 @@ import sys
 import lxml.html
 import pytest
 
-from tests.sites import PROJECT, assemble, build, check
+from tests.sites import PROJECT, assemble, build, check, real_project
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +22,7 @@ def clean(tmp_path_factory):
     return site, build(site, root / "out"), root / "out"
 
 
+@pytest.mark.build
 def test_the_build_log_shows_the_plugin_loading_the_project_module(clean):
     site, result, _ = clean
     assert result.returncode == 0, result.stderr
@@ -35,9 +36,8 @@ def test_every_macro_the_pages_call_is_registered_with_the_plugin():
     """Each macro a guidance page calls is one that define_env registers with
     `@env.macro`; the Markdown extension has no table of macros of its own."""
     from macros import main, pipeline
-    from macros.project import load_project
 
-    called = {call.name for page in load_project(PROJECT).pages for call in page.calls if not call.error}
+    called = {call.name for page in real_project().pages for call in page.calls if not call.error}
     assert called == {"addresses", "case_study", "offence_table", "penalty_table"}
     assert called <= set(main.macro_names())
     assert not [name for name in vars(pipeline) if "MACROS" in name and name != "MACRO_OR_OLD_BRACES"]
@@ -78,6 +78,7 @@ def test_make_check_in_process_leaves_sys_path_as_it_was(tmp_path):
     assert sys.path == before
 
 
+@pytest.mark.build
 def test_a_macro_output_ends_without_an_empty_table_row(clean):
     """The generated offence table of the clean fixture (history page) has
     only rows with text: the expansion's trailing newline used to become an

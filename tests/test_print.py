@@ -12,6 +12,9 @@ import pytest
 from macros import printview
 from tests.sites import assemble, build
 
+# Every test reads the fixture site built once for the module.
+pytestmark = pytest.mark.build
+
 LAW_SECTION = """
 ## The law
 

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from lxml import html as lxml_html
 
 from macros import hooks
@@ -28,6 +29,7 @@ def _mkdocs(site, out, **env):
                           cwd=site, capture_output=True, text=True, env={**os.environ, **env}, timeout=300)
 
 
+@pytest.mark.build
 def test_make_publish_fails_on_the_placeholder_with_the_fix(tmp_path):
     site = assemble(tmp_path / "site")
     config = site / "mkdocs.yml"
@@ -39,6 +41,7 @@ def test_make_publish_fails_on_the_placeholder_with_the_fix(tmp_path):
     assert "SITE_URL=https://your-host/guidance/ make publish" in result.stderr
 
 
+@pytest.mark.build
 def test_under_a_real_address_the_404_page_and_print_addresses_use_it(tmp_path):
     """Built as `make publish` builds (the footer link on), under a path that
     is not the host's root: the 404 page's styles and links, and the print
@@ -65,6 +68,7 @@ def test_make_build_links_to_no_offline_copy_it_does_not_make(built_site):
     assert linked == []
 
 
+@pytest.mark.build
 def test_a_failed_build_leaves_the_working_site_in_place(tmp_path):
     """The Makefile's build replaces site/ only when the build succeeds."""
     work = tmp_path / "project"

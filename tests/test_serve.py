@@ -27,6 +27,7 @@ def test_mkdocs_yml_watches_every_source_of_the_site():
     assert all((PROJECT / path).exists() for path in config["watch"])
 
 
+@pytest.mark.build
 def test_make_serve_on_a_busy_port_says_so_in_one_line():
     """Issue 23: `make serve` with its port taken ended in a traceback."""
     import socket
@@ -62,6 +63,7 @@ def served(tmp_path):
     server.stop()
 
 
+@pytest.mark.build
 def test_a_broken_save_shows_the_problem_and_recovers_by_itself(served):
     site, server = served
     page = site / "docs" / "files.md"
@@ -77,6 +79,7 @@ def test_a_broken_save_shows_the_problem_and_recovers_by_itself(served):
     assert "Traceback" not in server.output()
 
 
+@pytest.mark.build
 def test_a_save_to_a_case_study_or_the_register_rebuilds(served):
     site, server = served
     study = site / "case_studies" / "cs-01.md"
@@ -89,6 +92,7 @@ def test_a_save_to_a_case_study_or_the_register_rebuilds(served):
     assert html_seen < 30
 
 
+@pytest.mark.build
 def test_the_build_outside_serve_still_fails_closed(tmp_path):
     """GUIDANCE_SERVE is set only by `mkdocs serve` itself (on_startup)."""
     from tests.sites import build
@@ -99,6 +103,7 @@ def test_the_build_outside_serve_still_fails_closed(tmp_path):
     assert not (tmp_path / "out" / "index.html").exists()
 
 
+@pytest.mark.build
 def test_a_save_to_the_project_code_takes_effect_on_the_next_rebuild(tmp_path):
     """macros/ is watched, and changed code is imported afresh (hooks.py)."""
     import os
@@ -121,6 +126,7 @@ def test_a_save_to_the_project_code_takes_effect_on_the_next_rebuild(tmp_path):
         server.stop()
 
 
+@pytest.mark.build
 def test_under_serve_a_build_warning_is_shown_on_the_pages_not_fatal(tmp_path):
     """A problem that MkDocs itself reports (here a menu entry for a page that
     does not exist) would stop a strict build, and `mkdocs serve` would hang;

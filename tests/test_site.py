@@ -11,10 +11,9 @@ import lxml.html
 import pytest
 
 from macros import exports
-from macros.project import load_project
-from tests.sites import PROJECT
+from tests.sites import PROJECT, real_project
 
-PROJ = load_project(PROJECT)
+PROJ = real_project()
 SITE_PATH = "/stalking-harassment/"  # the path of site_url in mkdocs.yml
 
 
