@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha256sum requirements/requirements.txt | cut -c1-12)
-# Test tools from npm (package-lock.json): only `make test` and `make test-fast` need them.
+# Test tools from npm (package-lock.json): only `make test` and `make test-no-browser` need them.
 NODE_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-12)
 # Installs missing Debian packages when it can, else says the command to run.
 SYSTEM_DEPS := $(PYTHON) tests/system_deps.py
@@ -64,12 +64,13 @@ test: ## Set up everything (Chromium, Node, Java if missing) and run every test
 	$(BIN)/python -m tests.suite $(ARGS)
 
 # test-fast: the tests marked neither `browser` nor `build` (pytest.ini), as
-# two pytest processes side by side (tests/suite.py --fast). About 20 s idle,
-# 35 s with the machine shared (37 core-seconds of work).
-test-fast: $(STAMP) ## Run the checks' fixtures and every test that builds no site and needs no browser (about 20-35 s)
+# two pytest processes side by side (tests/suite.py --fast): 35-45 core-seconds
+# of work, 19-21 s measured on 7 December 2026 with the machine otherwise
+# quiet, 48 s while another session's tests took a core.
+test-fast: $(STAMP) ## Run the checks' fixtures and every test that builds no site and needs no browser (about 20 s; longer on a busy machine)
 	$(BIN)/python -m tests.suite --fast $(ARGS)
 
-test-no-browser: $(STAMP) $(NODE_STAMP) ## Run every test that needs no browser, site builds and the HTML checker included (about 2 minutes)
+test-no-browser: $(STAMP) $(NODE_STAMP) ## Run every test that needs no browser, site builds and the HTML checker included (about 80 s idle)
 	$(BIN)/python -m pytest -m "not browser" $(ARGS)
 
 bench: $(STAMP) ## Measure build time, scaling and check time
