@@ -45,6 +45,7 @@ class Finding:
     how: str = ""
     unknown: tuple = ()  # (key, ...) of sections not in provisions.yml
     case: object = None
+    foreign: str | None = None  # the Act not in provisions.yml it belongs to (act is then None; never linked)
 
 
 _PAGE = {"default_act": None}
@@ -81,7 +82,8 @@ class CitationTreeprocessor(Treeprocessor):
                 continue  # nothing to find in this paragraph (true of most runs of text)
             for n, (node, attr, in_link, parent) in enumerate(segments):
                 if in_link and attr == "text" and node.tag == "a":
-                    last_act = law.act_of_address(node.get("href", "")) or last_act
+                    href = node.get("href", "")
+                    last_act = law.act_of_address(href) or law.foreign_of_address(href) or last_act
                 text = getattr(node, attr)
                 if not text or isinstance(text, AtomicString) or (quick and not CAPITAL_OR_DIGIT.search(text)):
                     continue  # (no capital and no digit: no name or citation; see Law.scan)
@@ -95,7 +97,7 @@ class CitationTreeprocessor(Treeprocessor):
                         continue
                     if isinstance(event, Citation):
                         unknown = tuple(i.key for i in law.unknown_items(event))
-                        findings.append(Finding("citation", event.raw, event.act, event.how, unknown))
+                        findings.append(Finding("citation", event.raw, event.act, event.how, unknown, foreign=event.foreign))
                         if event.act is None or event.act not in law.acts:
                             continue
                         act = law.acts[event.act]

@@ -14,6 +14,13 @@ A citation of a section (``PHA s.4A``, ``s.4A``, ``ss.4 and 4A``,
    in, so a paragraph that runs across several text nodes keeps its context);
 3. the page's ``default_act`` (front matter).
 
+An Act that is not in provisions.yml ("the Criminal Procedure (Insanity) Act
+1964", any run of capitalised words ending "Act" and a year) counts as an Act
+named in steps 1 and 2: a citation that resolves to it gets ``act`` None and
+``foreign`` the name, and is never linked (the checks report it), so that
+"s.4A of the Criminal Procedure (Insanity) Act 1964" is never linked to the
+page's default Act.
+
 Nothing here reads Markdown or knows about MkDocs: the Markdown extension in
 citations.py feeds it text, and the checks report what it found.
 """
@@ -52,6 +59,18 @@ CITATION = re.compile(
 CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
 _LEGISLATION = re.compile(r"https?://(?:www\.)?legislation\.gov\.uk/((?:ukpga|uksi)/[^/]+/[^/]+(?:/[^/]+)?)")
 ITEM = re.compile(rf"(?P<num>{_NUM})(?P<sub>{_SUB})")
+# An Act by its title, known or not: "... Act 1964". The words of the title
+# are found walking back from "Act" (Law._foreign_mentions).
+_ACT_YEAR = re.compile(r"(?<![\w-])Act\s+\d{4}(?!\w)")
+_TITLE_TOKEN = re.compile(r"\([^()]*\)|[\w'’-]+|\S")
+_TITLE_GLUE = {"of", "and", "for", "from", "the", "on", ","}
+# Capitalised words that start a sentence or a phrase, not an Act's title.
+_NOT_TITLE = {"The", "Under", "See", "In", "By", "And", "Or", "As", "With", "Also", "If", "When", "Both", "For", "From",
+              "Unlike", "Like", "Before", "After", "Since", "Until", "Read", "Note", "This", "That", "An", "A", "On", "To",
+              "Of", "Where", "While", "Whether", "But", "So", "Then", "Only", "Each", "Every", "Any"}
+# "s.4A of the ...", "Sch. 1 to the ...": what joins a citation to the Act named straight after it.
+_AFTER_GLUE = re.compile(r"\s*,?\s+(?:of|to|into|in)\s+(?:[Tt]he\s+)?")
+_LEGISLATION_ACT = re.compile(r"https?://(?:www\.)?legislation\.gov\.uk/(ukpga/\d{4}/\d+)(?![\d])")
 # "R v Name", "DPP v Name", "Name v Name": any such name in prose must be in cases.yml.
 CASE_NAME = re.compile(r"\b(?:R|DPP|[A-Z][A-Za-z'’\-]+)\s+v\.?\s+(?:R\b|DPP\b|[A-Z][A-Za-z'’\-]+)")
 
@@ -60,7 +79,8 @@ CASE_NAME = re.compile(r"\b(?:R|DPP|[A-Z][A-Za-z'’\-]+)\s+v\.?\s+(?:R\b|DPP\b|
 class ActMention:
     start: int
     end: int
-    act: str
+    act: str  # the Act's id in provisions.yml, or (known False) the title as written
+    known: bool = True
 
 
 @dataclass
@@ -81,6 +101,7 @@ class Citation:
     items: list[Cited]
     act: str | None  # the Act it resolves to, or None
     how: str  # "after", "before", "default" or "none"
+    foreign: str | None = None  # the title of the Act not in provisions.yml that it resolves to (act is then None)
 
 
 @dataclass
@@ -163,6 +184,42 @@ class Law:
                 return act_id
         return None
 
+    def foreign_of_address(self, href: str) -> str | None:
+        """For a link to an Act on legislation.gov.uk that is not in
+        provisions.yml: the Act as its address names it, so that a bare
+        citation after "[the 1964 Act](...ukpga/1964/84)" is not given the
+        page's default Act. None for any other link."""
+        match = _LEGISLATION_ACT.match(href)
+        if not match or self.act_of_address(href) is not None:
+            return None
+        return f"the Act at legislation.gov.uk/{match.group(1)}"
+
+    def _foreign_mentions(self, text: str, known: list) -> list[ActMention]:
+        """The Acts named in `text` by a title that is not in provisions.yml:
+        each "Act" and year with the capitalised words (and "of", "and",
+        commas, a bracketed word) before it, leaving out a title that the
+        known mentions cover and never reaching back into one."""
+        out = []
+        for match in _ACT_YEAR.finditer(text):
+            if any(k.start <= match.start() < k.end for k in known):
+                continue  # a known Act's title
+            floor = max([k.end for k in known if k.end <= match.start()], default=0)
+            tokens = list(_TITLE_TOKEN.finditer(text, floor, match.start()))
+            taken = []
+            for token in reversed(tokens):
+                word = token.group(0)
+                if word[0].isupper() or (word[0] == "(" and word[1:2].isupper()):
+                    taken.append(token)
+                elif word in _TITLE_GLUE and taken and (word != "," or taken[-1].group(0)[0].isupper()):
+                    taken.append(token)
+                else:
+                    break
+            while taken and (taken[-1].group(0) in _TITLE_GLUE or taken[-1].group(0) in _NOT_TITLE):
+                taken.pop()  # "Under the ...", "of the ...": not part of the title
+            if taken:
+                out.append(ActMention(taken[-1].start(), match.end(), text[taken[-1].start():match.end()], known=False))
+        return out
+
     def act_id(self, name: str) -> str:
         return self._names[name]
 
@@ -191,6 +248,15 @@ class Law:
         events: list = []
         if self.act_pattern is not None:
             events += [ActMention(m.start(), m.end(), self._names[m.group(0)]) for m in self.act_pattern.finditer(text)]
+        # Acts not in provisions.yml, here and (for "s.4A of the [... Act 1964](...)") in the text that follows.
+        full = text + following
+        foreign_after = []
+        if "Act" in full:
+            known = [e for e in events if isinstance(e, ActMention)]
+            if following and self.act_pattern is not None:
+                known = known + [ActMention(m.start(), m.end(), self._names[m.group(0)]) for m in self.act_pattern.finditer(full, len(text))]
+            foreign_after = self._foreign_mentions(full, known)
+            events += [f for f in foreign_after if f.end <= len(text)]
         citations = list(CITATION.finditer(text)) if ("s." in text or "ection" in text or "Sch" in text) else []
         cases = []
         if " v" in text:
@@ -206,9 +272,13 @@ class Law:
         for m in citations:
             items = _items(m)
             after = self.trailing_pattern.match(text + following, m.end()) if self.trailing_pattern is not None else None
+            glue = _AFTER_GLUE.match(full, m.end()) if foreign_after and not after else None
+            foreign = next((f.act for f in foreign_after if glue and f.start == glue.end()), None)
             before = [a for a in mentions if a.end <= m.start()]
             if after:
                 act, how = self._names[after.group("name")], "after"
+            elif foreign:
+                act, how = None, "after"
             elif before:
                 act, how = before[-1].act, "before"
             elif last_act:
@@ -217,7 +287,9 @@ class Law:
                 act, how = default_act, "default"
             else:
                 act, how = None, "none"
-            events.append(Citation(m.start(), m.end(), m.group(0), items, act, how))
+            if how == "before" and act not in self.acts:
+                act, foreign = None, act  # the Act named last is not in provisions.yml
+            events.append(Citation(m.start(), m.end(), m.group(0), items, act, how, foreign))
         events.sort(key=lambda e: e.start)
         if mentions:
             last_act = mentions[-1].act

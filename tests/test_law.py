@@ -42,6 +42,41 @@ def test_then_the_paragraph_then_the_page_default(law):
     assert citations(law, "Charge s.4A.") == [("s.4A", None, ["4A"])]
 
 
+def test_a_section_of_an_act_not_in_provisions_is_never_given_the_default(law):
+    """Review-4 O-1: a section cited next to an Act that provisions.yml does
+    not have belongs to that Act (foreign), not to the page's default_act."""
+    def resolved(text, following=""):
+        events, _ = law.scan(text, None, "PHA", following)
+        return [(e.raw, e.act, e.foreign) for e in events if isinstance(e, Citation)]
+
+    cpia = "Criminal Procedure (Insanity) Act 1964"
+    assert resolved(f"A finding under the {cpia}, s.4A") == [("s.4A", None, cpia)]
+    assert resolved(f"s.4A of the {cpia}") == [("s.4A", None, cpia)]
+    assert resolved("s.4A of the ", following=cpia) == [("s.4A", None, cpia)]
+    assert resolved(f"Under the {cpia} the jury decides. Then s.4A applies.") == [("s.4A", None, cpia)]
+    # A known Act named after it, or straight before the citation, still wins.
+    assert resolved(f"PHA and the {cpia} both apply; PHA s.4A") == [("s.4A", "PHA", None)]
+    assert resolved(f"The {cpia} aside, s.2 of the Protection from Harassment Act 1997") == [("s.2", "PHA", None)]
+    # No Act named: the page's default, as before.
+    assert resolved("Charge s.4A.") == [("s.4A", "PHA", None)]
+
+
+def test_the_build_does_not_link_a_section_of_an_unknown_act(tmp_path):
+    import markdown
+
+    from macros import citations
+
+    site = assemble(tmp_path / "site")
+    md = markdown.Markdown(extensions=[citations.CitationExtension(root=str(site))])
+    citations.set_page("PHA")
+    try:
+        html = md.convert("A finding under the Criminal Procedure (Insanity) Act 1964, s.4A.\n\nStalking: s.4A.")
+    finally:
+        citations.set_page(None)
+    assert html.count("ukpga/1997/40/section/4A") == 1  # the second paragraph only
+    assert "1964, s.4A." in html
+
+
 def test_lists_and_ranges_only_after_a_plural(law):
     assert citations(law, "PHA ss.2, 2A and 4A") == [("ss.2, 2A and 4A", "PHA", ["2", "2A", "4A"])]
     assert citations(law, "PHA ss.2-4") == [("ss.2-4", "PHA", ["2", "4"])]

@@ -59,7 +59,7 @@ CODES: dict[str, str] = {
                     "with a `position` does not show it."),
     "law-as-at": "A page that a change in law-changes.yml affects states the law as at a date before the change came into force, and the change is not recorded as reflected in it.",
     "unresolved-citation": "A section is cited without an Act: none is named before it in its paragraph and the page has no default_act.",
-    "unknown-provision": "A citation, or a link to legislation.gov.uk, is to a section that is not in provisions.yml (often a typo).",
+    "unknown-provision": "A citation, or a link to legislation.gov.uk, is to a section that is not in provisions.yml (often a typo), or a section is cited with an Act that is not in provisions.yml.",
     "unknown-case": "A case named in the prose is not in cases.yml.",
     "unresolved-reference": "A reference link or footnote reference has no definition, or a link has no address, so readers would see the brackets as text or a link to nowhere.",
     "abbreviation-syntax": "A line of includes/abbreviations.md is not an abbreviation definition, so it would be printed at the foot of every page.",

@@ -213,6 +213,16 @@ def check_citations(project: Project) -> list[Problem]:
                         "Correct the name, or add the case to cases.yml with its citation, court, date, what it decided and a link to the judgment",
                     ))
                 continue
+            if finding.foreign:
+                named = f" (for example '{law.acts[default].cite_as or default} {finding.raw}')" if default else ""
+                out.append(problem(
+                    "unknown-provision", page.path, number,
+                    f"'{finding.raw}' here belongs to {_the(finding.foreign)}, which is not in provisions.yml"
+                    f"{_near_title(finding.foreign, law)}, so the build cannot link it to its text",
+                    "Add the Act and the section to provisions.yml, checked on legislation.gov.uk, with source: and read_on:, "
+                    f"so the build links it to the right text; if it is a section of an Act in provisions.yml, name that Act in front of it{named}",
+                ))
+                continue
             if finding.act is None:
                 out.append(problem(
                     "unresolved-citation", page.path, number,
@@ -310,6 +320,19 @@ def check_legislation_links(project: Project, facts: dict) -> list[Problem]:
                     "Add the provision to provisions.yml, checked on legislation.gov.uk, or correct the link",
                 ))
     return out
+
+
+def _near_title(title: str, law) -> str:
+    """" (did you mean ...?)" for a title that is a known Act's but for a
+    letter or two ("Protection From Harassment Act 1997")."""
+    close = difflib.get_close_matches(title.lower(), {a.title.lower(): a for a in law.acts.values()}, n=1, cutoff=0.9)
+    titles = {a.title.lower(): a.title for a in law.acts.values()}
+    return f" (did you mean the {titles[close[0]]}?)" if close else ""
+
+
+def _the(title: str) -> str:
+    """'the Criminal Procedure (Insanity) Act 1964' from the title as found."""
+    return title if title.startswith("the ") else f"the {title}"
 
 
 def _is_problem(finding) -> bool:
