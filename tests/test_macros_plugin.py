@@ -38,7 +38,7 @@ def test_every_macro_the_pages_call_is_registered_with_the_plugin():
     from macros import main, pipeline
 
     called = {call.name for page in real_project().pages for call in page.calls if not call.error}
-    assert called == {"addresses", "case_study", "offence_table", "penalty_table"}
+    assert called == {"addresses", "case_study", "law_change", "offence_table", "penalty_table"}
     assert called <= set(main.macro_names())
     assert not [name for name in vars(pipeline) if "MACROS" in name and name != "MACRO_OR_OLD_BRACES"]
 
