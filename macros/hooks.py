@@ -272,6 +272,24 @@ def on_nav(nav, config, files):
     return nav
 
 
+_TEMPLATES = serve.TemplateCache()  # kept across rebuilds: MkDocs loads this file once per process
+
+_SEARCH_ENTRIES = serve.SearchEntryCache()  # the same, for the search index's entries of each page
+
+
+def _keep_search_entries():
+    """Under serve, Material's search index reuses the entries of each page
+    unchanged since the last rebuild (macros/serve.py). If Material's index
+    is not where MkDocs 1.6 and Material 9 keep it, nothing is kept."""
+    try:
+        from material.plugins.search.plugin import SearchIndex
+    except ImportError:
+        return
+    if not hasattr(SearchIndex.add_entry_from_context, "__wrapped__"):
+        _SEARCH_ENTRIES.wrap(SearchIndex)
+    _SEARCH_ENTRIES.new_build()
+
+
 _PRINT_ORDER: list[str] = []  # the chapters of the print view, in reading order
 
 
@@ -279,6 +297,9 @@ def on_env(env, config, files):
     """Every page has been parsed, once, and nothing is written yet: check
     what the parse found (stage.py), finish the exports that depend on it,
     and fill the whole-guidance print view with the chapters as rendered."""
+    if serve.serving():
+        _TEMPLATES.attach(env)  # the theme's templates, compiled once per `make serve` (macros/serve.py)
+        _keep_search_entries()
     if not _SERVE_ERRORS:
         _stage(stage.on_env, files)
         if serve.serving() and stage.errors():

@@ -148,3 +148,127 @@ def test_under_serve_a_build_warning_is_shown_on_the_pages_not_fatal(tmp_path):
                             capture_output=True, text=True, cwd=site, env={k: v for k, v in ENV.items() if k != "GUIDANCE_SERVE"})
     assert strict.returncode != 0
     assert os.environ.get("GUIDANCE_SERVE") is None
+
+
+def _theme_env():
+    from mkdocs.config import load_config
+
+    return load_config(config_file=str(PROJECT / "mkdocs.yml")).theme.get_env()
+
+
+def test_kept_templates_are_the_code_a_fresh_compile_gives():
+    """Under serve each rebuild's new Jinja environment reuses the templates
+    compiled by the last one (serve.TemplateCache): for every template of the
+    theme (Material's and overrides/), the kept code is byte for byte what
+    compiling it afresh gives, so the preview's pages are what `make build`
+    publishes."""
+    import marshal
+
+    from jinja2 import TemplateAssertionError
+
+    cache = serve.TemplateCache()
+    first = _theme_env()
+    cache.attach(first)
+    names = [n for n in first.list_templates() if n.endswith((".html", ".xml", ".js"))]
+    assert "main.html" in names and "partials/nav-item.html" in names
+    usable = []
+    for name in names:
+        try:
+            first.get_template(name)
+        except TemplateAssertionError:  # needs a plugin this site does not use (Material's blog)
+            continue
+        usable.append(name)
+    assert "main.html" in usable and len(usable) > len(names) / 2
+    later = _theme_env()
+    cache.attach(later)
+    for name in usable:
+        source, filename, _ = later.loader.get_source(later, name)
+        bucket = later.bytecode_cache.get_bucket(later, name, filename, source)
+        assert bucket.code is not None, name
+        assert marshal.dumps(bucket.code) == marshal.dumps(later.compile(source, name, filename)), name
+
+
+def test_a_changed_template_is_compiled_afresh_not_kept():
+    """A template saved during `make serve` (or one compiled under other
+    settings) never reuses the code kept for its old text."""
+    cache = serve.TemplateCache()
+    env = _theme_env()
+    cache.attach(env)
+    env.get_template("main.html")
+    source, filename, _ = env.loader.get_source(env, "main.html")
+    assert env.bytecode_cache.get_bucket(env, "main.html", filename, source).code is not None
+    assert env.bytecode_cache.get_bucket(env, "main.html", filename, source + "<!-- saved -->").code is None
+    other = _theme_env()
+    other.trim_blocks = not other.trim_blocks
+    cache.attach(other)
+    assert other.bytecode_cache.get_bucket(other, "main.html", filename, source).code is None
+
+
+REBUILDS = """
+import os, sys
+from mkdocs.config import load_config
+from mkdocs.commands.build import build
+def config(site):
+    c = load_config(config_file=sys.argv[1], site_dir=site)
+    c.site_url = "http://127.0.0.1:8000/"
+    return c
+first = config(sys.argv[2])
+first.plugins.on_startup(command="serve", dirty=False)
+build(first)
+for _ in range(2):
+    build(config(sys.argv[3]))
+"""
+
+
+@pytest.mark.build
+def test_a_rebuild_under_serve_publishes_what_a_first_build_does(tmp_path):
+    """The second and third builds of one `mkdocs serve` process (which reuse
+    the compiled templates and each page's search entries, macros/serve.py)
+    write every file byte for byte as the process's first build, search index
+    included."""
+    import subprocess
+    import sys
+
+    from tests.sites import ENV
+
+    cold, warm = tmp_path / "cold", tmp_path / "warm"
+    env = {k: v for k, v in ENV.items() if k != "GUIDANCE_SERVE"}
+    result = subprocess.run([sys.executable, "-c", REBUILDS, str(PROJECT / "mkdocs.yml"), str(cold), str(warm)],
+                            cwd=PROJECT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    files = {p.relative_to(cold) for p in cold.rglob("*") if p.is_file()}
+    assert files == {p.relative_to(warm) for p in warm.rglob("*") if p.is_file()}
+    assert len(files) > 50 and any(p.name == "search_index.json" for p in files)
+    assert [str(p) for p in sorted(files) if (cold / p).read_bytes() != (warm / p).read_bytes()] == []
+
+
+def test_a_changed_page_is_read_afresh_for_the_search_index():
+    """SearchEntryCache reuses a page's search entries only while everything
+    they are made from is unchanged: its HTML, address, title and contents."""
+    from types import SimpleNamespace
+
+    read = []
+
+    class Index:
+        def __init__(self):
+            self.entries = []
+
+        def add_entry_from_context(self, page):
+            read.append(page.url)
+            self.entries.append({"location": page.url, "text": page.content})
+
+    def page(content, url="pleas/", title="Pleas"):
+        return SimpleNamespace(content=content, url=url, title=title, meta={}, toc=[])
+
+    cache = serve.SearchEntryCache()
+    cache.wrap(Index)
+    for content in ("<p>one</p>", "<p>one</p>", "<p>two</p>"):
+        cache.new_build()
+        index = Index()
+        index.add_entry_from_context(page(content))
+        assert index.entries == [{"location": "pleas/", "text": content}]
+    assert read == ["pleas/", "pleas/"]  # the unchanged second build was not read again
+    for changed in (page("<p>two</p>", url="trial/"), page("<p>two</p>", title="Trial")):
+        cache.new_build()
+        Index().add_entry_from_context(changed)
+    assert len(read) == 4
