@@ -224,6 +224,7 @@ APPOSITION = re.compile(
 # anonymisation rules recommend; with anything else ("Mr Smith") they are flagged.
 TITLES = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Mx"}
 INITIAL_AFTER = re.compile(r"^\.?\s+[A-Z](?:['’]s)?(?![\w'’])")  # "Mr A", "Mr A's"
+TITLED_NAME = re.compile(r"^\.?\s+([A-Z][\w'’-]+?)(?:['’]s)?(?![\w'’-])")  # "Mr Smith", "Mrs Smith's"
 # Words that open a quoted message ("Hi V, I only want to talk."): quoting
 # the suspect's messages is normal in a stalking case study.
 GREETINGS = set("hi hey hello hiya dear bye thanks cheers sorry please yes yeah no ok okay morning evening night".split())
@@ -341,9 +342,10 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
             for found, kind in identifiers(line, project.abbreviations):
                 out.append(problem("personal-data", page.path, number, f"'{found}' looks like {kind}",
                                    "Remove it: case studies use no real or realistic identifiers (see the anonymisation rules)"))
+            named_after_title = -1  # where the name after "Mr" ends, once it is reported with its title
             for match in WORD.finditer(line):
                 word = match.group(0)
-                if not word[0].isupper():
+                if not word[0].isupper() or match.start() < named_after_title:
                     continue
                 if word.endswith(("'s", "’s")):
                     word = word[:-2]
@@ -352,6 +354,13 @@ def check_personal_data(project: Project, allowed: set[str]) -> list[Problem]:
                 after = line[match.end():]
                 if word in TITLES and INITIAL_AFTER.match(after):
                     continue  # "Mr A": a role label
+                name = TITLED_NAME.match(after) if word in TITLES else None
+                if name and name.group(1) not in allowed:
+                    named_after_title = match.end() + name.end()
+                    out.append(problem("personal-data", page.path, number,
+                                       f"'{word} {name.group(1)}' may be a personal name",
+                                       "Use a role label or initials instead (for example 'the victim', 'Mr A')"))
+                    continue  # one message for the title and the name
                 starts = _starts_sentence(line[: match.start()])
                 if APPOSITION.match(after) or (word in FORENAME_WORDS and (starts or after.startswith((",", ":")))):
                     pass  # a forename, even though it is also a word
