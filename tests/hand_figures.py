@@ -42,6 +42,9 @@ ALLOWED = [
     # sentences, not the maximum for any offence.
     ("docs/offences.md", "magistrates can impose up to 12 months for a single either-way offence"),
     ("docs/sentencing.md", "magistrates can impose up to 12 months' imprisonment for a single either-way offence"),
+    # How long sentence can be deferred (Sentencing Code s.5(2) and (2A), as
+    # amended by the Sentencing Act 2026, s.5): not the maximum for any offence.
+    ("docs/sentencing.md", "sentence can be put off for up to 12 months from the deferment order"),
 ]
 
 MACRO_LINE = re.compile(r"^\s*\{\{<.*>\}\}\s*$")
