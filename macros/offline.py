@@ -45,6 +45,41 @@ SHIM_PACKAGE = "iframe-worker@1.0.4"
 SHIM_SHA256 = "e8e412dbcfea9b7e31b5ffa288d7b6035915e714c542f4176a0cdbe262fc9609"
 SHIM_PATH = "assets/javascripts/iframe-worker-shim.js"  # inside the site
 STABLE_NAME = "guidance-offline.zip"  # in the published site, linked from every footer
+# Material's worker loads its lunr language files only for a search language
+# other than English (lunr/min/lunr.<lang>.min.js, lunr.stemmer.support and
+# lunr.multi; tinyseg.js for Japanese, wordcut.js for Thai).
+LUNR_DIR = "assets/javascripts/lunr/"
+
+
+def left_out_offline(rel_paths: list[str], search_langs: list[str]) -> set[str]:
+    """Which of the built offline site's files (paths relative to it, with
+    "/") no reader of the unzipped copy ever loads, so the zip leaves them out:
+
+    - source maps (*.map), which only a browser's developer tools fetch;
+    - search/search_index.json, when search/search_index.js is there: on
+      file:// the offline plugin's page script reads the index from the .js
+      (a fetch of the .json is refused there);
+    - Material's lunr language files, when the only search language is
+      English (LUNR_DIR).
+
+    In: the paths, and the search index's config "lang" list. Out: the set to
+    leave out (a subset of the paths). Raises nothing."""
+    paths = set(rel_paths)
+    out = {p for p in paths if p.endswith(".map")}
+    if "search/search_index.js" in paths:
+        out |= {"search/search_index.json"} & paths
+    if search_langs == ["en"]:
+        out |= {p for p in paths if p.startswith(LUNR_DIR)}
+    return out
+
+
+def search_langs(site: Path) -> list[str]:
+    """The search languages in the built site's search index (["en"] when it
+    cannot be read, which is what mkdocs.yml sets)."""
+    try:
+        return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["lang"]
+    except (OSError, ValueError, KeyError):
+        return ["en"]
 
 
 def fetch_shim(cache: Path) -> Path:
@@ -95,10 +130,12 @@ def main(argv=None) -> int:
     if result.returncode != 0:
         return result.returncode
     zip_path = args.out / f"guidance-offline-{dt.date.today().isoformat()}.zip"
+    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    left_out = left_out_offline(files, search_langs(site))
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(site.rglob("*")):
-            if path.is_file():
-                zf.write(path, Path("guidance") / path.relative_to(site))
+        for rel in files:
+            if rel not in left_out:
+                zf.write(site / rel, f"guidance/{rel}")
     print(f"Wrote {zip_path} ({zip_path.stat().st_size // 1024} KB). Unzip it and open guidance/index.html.")
     if args.site and (args.site / "index.html").is_file():
         shutil.copy(zip_path, args.site / STABLE_NAME)

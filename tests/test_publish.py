@@ -82,3 +82,19 @@ def test_a_failed_build_leaves_the_working_site_in_place(tmp_path):
     result = subprocess.run(["sh", "-ec", script], cwd=site, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert (site / "site" / "index.html").read_text() == "the working site"
+
+
+def test_the_offline_zip_leaves_out_only_what_no_reader_loads():
+    from macros.offline import left_out_offline
+
+    files = ["index.html", "search/search_index.js", "search/search_index.json", "assets/javascripts/bundle.min.js",
+             "assets/javascripts/bundle.min.js.map", "assets/javascripts/lunr/wordcut.js",
+             "assets/javascripts/lunr/min/lunr.fr.min.js", "assets/javascripts/search-worker.js"]
+    assert left_out_offline(files, ["en"]) == {
+        "search/search_index.json", "assets/javascripts/bundle.min.js.map",
+        "assets/javascripts/lunr/wordcut.js", "assets/javascripts/lunr/min/lunr.fr.min.js"}
+    # Another search language needs Material's lunr files; a build without the
+    # offline plugin's search_index.js needs the .json.
+    assert left_out_offline(files, ["en", "fr"]) == {"search/search_index.json", "assets/javascripts/bundle.min.js.map"}
+    assert left_out_offline([f for f in files if f != "search/search_index.js"], ["en", "fr"]) == {
+        "assets/javascripts/bundle.min.js.map"}
