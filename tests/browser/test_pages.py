@@ -3,13 +3,24 @@ AA), privacy (no request leaves the site) and the content security policy (no
 violation), in the light and dark schemes, at desktop and phone widths.
 
 Two contexts of the session's one browser, one at each width, work side by
-side: each loads every page once, runs axe, switches the colour scheme with
-the page's own toggle and runs axe again. While one context loads or switches,
-axe runs in the other's renderer process, which keeps both cores busy. (A
-page load costs more than an axe run, so loading each page once per width
-rather than once per width and scheme nearly halves the audit.) The first
-page each context loads also proves that the site follows the reader's system
-colour scheme.
+side: each loads every page once and runs axe. The desktop context starts in
+the light scheme and the phone context in the dark one, so every page is
+audited in both schemes and at both widths (light at one width, dark at the
+other). On one page of each kind (ALL_FOUR: the home page, a chapter, a case
+study, the register and its pages, the generated law pages, the law on a
+date with an answer, and so on) each context also switches the scheme with
+the page's own toggle and runs axe again, so those pages are audited in all
+four pairs of scheme and width. Both contexts switch on the same pages, so
+they stay in opposite schemes. Why not all four everywhere: what differs
+between the widths is the theme's layout (the side navigation, the contents
+list, the header), which is the same template on every page of a kind; what
+differs between the schemes is colour, which every page gets at a width. The
+audit in all four on every page took about 250 core-seconds, over the test
+budget (README, "Test suite"); test_every_page_had_each_scheme_and_width
+proves the coverage. While one context loads or switches, axe runs in the
+other's renderer process, which keeps both cores busy. The first page each
+context loads also proves that the site follows the reader's system colour
+scheme.
 
 The site is served compressed, as any static host serves it, and the phone
 context loads each page with the browser's cache switched off: so each load
@@ -38,6 +49,25 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 # own page; axe on it costs as much as on twenty other pages, so it is audited
 # once (desktop, light: its own structure, ids and contrast), not four times.
 AUDIT_ONCE = {"print/"}
+# One page of each kind, audited in both schemes at both widths (the others in
+# both schemes, one at each width). Each must be a page of the site
+# (test_every_page_had_each_scheme_and_width).
+ALL_FOUR = {
+    "",  # home
+    "offences/",  # a chapter with offence tables and boxes
+    "checklists/",  # task lists
+    "case-studies/",  # the case studies' index
+    "case-studies/cs-01/",  # a case study
+    "recommendations/",  # the register
+    "recommendations/coverage/",  # the coverage matrix
+    "recommendations/r1/",  # an item page
+    "law/",  # a generated law page (wide tables)
+    "law-changes/",  # the register of changes
+    "whats-new/",  # the feed page
+    "glossary/",
+    "404.html",
+    "law-on-a-date/?offence=2016-06-01&conviction=2026-04-01",  # the answer the page's script builds
+}
 # Each context starts in the system scheme given and switches to the other.
 CONTEXTS = [("light", DESKTOP), ("dark", PHONE)]
 SCHEMES = {"default": "light", "slate": "dark"}  # Material's names for them
@@ -84,8 +114,9 @@ class Auditor:
     and records every problem."""
 
     def __init__(self, browser, site_url: str, scheme: str, viewport: dict, audits_once: bool = True,
-                 first_visits: bool = False):
+                 first_visits: bool = False, all_four: set[str] = ALL_FOUR):
         self.audits_once = audits_once  # whether this one audits the AUDIT_ONCE pages
+        self.all_four = all_four  # the pages audited in both schemes at this width
         self.width = f"{viewport['width']}px"
         self.site_url = site_url
         self.system_scheme = scheme
@@ -95,6 +126,7 @@ class Auditor:
         self.problems: dict[str, list[str]] = {}  # "light-1280px" -> problems
         self.current = ("", "")
         self.checked: list[str] = []  # the scheme of each axe run, in order
+        self.audited: set[tuple[str, str, str]] = set()  # (page, scheme, width) of each axe run
         # With first_visits, every load is a first visit (no cache), measured:
         # page -> (bytes moved up to the load event, number of responses).
         self.first_visits: dict[str, tuple[int, int]] = {}
@@ -124,7 +156,7 @@ class Auditor:
                 goto(self.page, self.site_url + rel)
             if n == 0 and self.scheme() != self.system_scheme:
                 self.record(f"{rel}: the page does not follow the system colour scheme ({self.system_scheme})")
-            for switch in (False, True) if rel not in AUDIT_ONCE else (False,):
+            for switch in (False, True) if rel in self.all_four and rel not in AUDIT_ONCE else (False,):
                 if switch:
                     target = self.page.evaluate(TOGGLE_SCHEME)
                     wait_until(self.page, f"document.body.dataset.mdColorScheme === {json.dumps(target)}",
@@ -133,6 +165,7 @@ class Auditor:
                 if switch and self.current[1] == self.checked[-1]:
                     self.record(f"{rel}: the colour scheme toggle did not switch from {self.current[1]}")
                 self.checked.append(self.current[1])
+                self.audited.add((rel, self.current[1], self.width))
                 self.page.evaluate(START_AXE)
                 yield
 
@@ -198,6 +231,30 @@ def test_every_page_is_accessible_private_and_within_policy(audit, built_site):
             name = f"{scheme}-{width['width']}px"
             (ARTIFACTS / f"pages-{name}.txt").write_text("\n".join(problems.get(name, [])) + "\n")
     assert problems == {}
+
+
+def coverage_gaps(audited: set[tuple[str, str, str]], widths: set[str], all_four: set[str] = ALL_FOUR) -> list[str]:
+    """What the audit left out, from its (page, scheme, width) runs: a page
+    not audited in both schemes and at both widths, an `all_four` page not in
+    all four pairs or never loaded, a print view audited more than once."""
+    gaps = [f"{rel}: in ALL_FOUR but not a page the audit loaded" for rel in sorted(all_four - {p for p, _, _ in audited})]
+    for rel in sorted({p for p, _, _ in audited}):
+        done = {(scheme, width) for p, scheme, width in audited if p == rel}
+        if rel in AUDIT_ONCE:
+            gaps += [f"{rel}: audited {len(done)} times, not once"] if len(done) != 1 else []
+        elif {s for s, _ in done} != set(SCHEMES.values()) or {w for _, w in done} != widths:
+            gaps.append(f"{rel}: audited only in {sorted(done)}")
+        elif rel in all_four and len(done) != 2 * len(widths):
+            gaps.append(f"{rel}: in ALL_FOUR but audited only in {sorted(done)}")
+    return gaps
+
+
+def test_every_page_had_each_scheme_and_width(audit):
+    """Every page was audited in both schemes and at both widths, and each
+    ALL_FOUR page (each a real page) in all four pairs; the print view once."""
+    audited = set().union(*(a.audited for a in audit))
+    assert len({p for p, _, _ in audited}) > 40
+    assert coverage_gaps(audited, {a.width for a in audit}) == []
 
 
 def test_a_first_visit_moves_at_most_100_kb(audit, built_site):

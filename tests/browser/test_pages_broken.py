@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.test_pages import CONTEXTS, Auditor, run_audit
+from tests.browser.test_pages import CONTEXTS, Auditor, coverage_gaps, run_audit
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ def broken_site(built_site, tmp_path_factory):
 
 
 def test_the_audit_catches_inaccessible_markup_other_origins_and_policy_violations(browser, broken_site):
-    auditors = [Auditor(browser, broken_site, scheme, viewport) for scheme, viewport in CONTEXTS]
+    auditors = [Auditor(browser, broken_site, scheme, viewport, all_four={"broken/"}) for scheme, viewport in CONTEXTS]
     try:
         run_audit(auditors, ["broken/"])
     finally:
@@ -61,3 +61,23 @@ def test_the_audit_catches_inaccessible_markup_other_origins_and_policy_violatio
     loads = "\n".join(problems["light-1280px"] + problems["dark-360px"])
     assert loads.count("broken/: CSP script-src-elem blocked inline") == 2, problems
     assert loads.count("request to another origin: http://localhost:") == 2, problems
+
+
+def test_the_coverage_check_names_each_page_left_out():
+    """The audit's record of what it checked (test_pages.py,
+    test_every_page_had_each_scheme_and_width) fails on a page seen in one
+    scheme only, on an ALL_FOUR page seen in two pairs, on an ALL_FOUR entry
+    that is no page, and on a print view audited twice."""
+    widths = {"1280px", "360px"}
+    audited = {("a/", "light", "1280px"), ("a/", "light", "360px"),  # one scheme only
+               ("b/", "light", "1280px"), ("b/", "dark", "360px"),  # in ALL_FOUR below, two pairs
+               ("c/", "light", "1280px"), ("c/", "dark", "360px"),  # fine
+               ("print/", "light", "1280px"), ("print/", "dark", "1280px")}
+    gaps = coverage_gaps(audited, widths, all_four={"b/", "gone/"})
+    assert gaps == ["gone/: in ALL_FOUR but not a page the audit loaded",
+                    "a/: audited only in [('light', '1280px'), ('light', '360px')]",
+                    "b/: in ALL_FOUR but audited only in [('dark', '360px'), ('light', '1280px')]",
+                    "print/: audited 2 times, not once"], gaps
+    assert coverage_gaps(audited - {("a/", "light", "360px")} | {("a/", "dark", "360px")}, widths, {"c/"}) == [
+        "c/: in ALL_FOUR but audited only in [('dark', '360px'), ('light', '1280px')]",
+        "print/: audited 2 times, not once"]
