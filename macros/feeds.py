@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .project import Project
+from .render import change_page
 
 WHATS_NEW = "whats-new.xml"
 LAW_CHANGES = "law-changes.xml"
@@ -85,7 +86,7 @@ def law_changes(project: Project, site_url: str) -> bytes:
     feed.updated(_moment(max((c.read_on for c in changes), default=dt.date(2026, 1, 1))))
     for change in reversed(changes):
         item = feed.add_entry()
-        address = f"{site_url}law-changes/#{change.id}"
+        address = f"{site_url}{change_page(change).removesuffix('.md')}/#{change.id}"
         item.id(address)
         item.title(change.title)
         item.link(href=address, rel="alternate", type="text/html")

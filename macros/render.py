@@ -22,7 +22,12 @@ CASE_INDEX_URI = "case-studies/index.md"
 GLOSSARY_URI = "glossary.md"
 WHATS_NEW_URI = "whats-new.md"
 LAW_URI = "law.md"
-LAW_CHANGES_URI = "law-changes.md"
+LAW_CHANGES_URI = "law-changes.md"  # changes in the law: not yet in force, and in force from LAW_CHANGES_SPLIT_YEAR
+LAW_CHANGES_OLDER_URI = "law-changes-earlier.md"  # and those in force before it, from 2017
+# The register of changes is on two pages, split by the year a change came
+# into force, so that each stays within the 100 KB first-visit budget (one
+# page of 63 changes moved 102 KB on 7 December 2026).
+LAW_CHANGES_SPLIT_YEAR = 2024
 LAW_SOURCES_URI = "law-sources.md"  # where and when each provision was read: Acts from 2000
 LAW_SOURCES_OLDER_URI = "law-sources-before-2000.md"  # and Acts before 2000, and other documents
 PRINT_URI = "print.md"
@@ -403,7 +408,8 @@ def reference_pages(project: Project) -> dict[str, str]:
             LAW_URI: law_page(project),
             LAW_SOURCES_URI: law_sources_page(project, LAW_SOURCES_URI),
             LAW_SOURCES_OLDER_URI: law_sources_page(project, LAW_SOURCES_OLDER_URI),
-            LAW_CHANGES_URI: law_changes_page(project),
+            LAW_CHANGES_URI: law_changes_page(project, LAW_CHANGES_URI),
+            LAW_CHANGES_OLDER_URI: law_changes_page(project, LAW_CHANGES_OLDER_URI),
             LAW_ON_A_DATE_URI: law_on_a_date_page(project),
         }
         for item_id in project.items:
@@ -592,7 +598,7 @@ def law_page(project: Project) -> str:
     out.append("Where the day a provision came into force could not be found, it says so and gives a day on which it is known to be in force.")
     out += [
         "The offence tables in the guidance are built from the same list.",
-        f"The [changes in the law]({rel(LAW_CHANGES_URI, LAW_URI)}) since 2017 are listed on a page of their own.\n",
+        f"The [changes in the law]({rel(LAW_CHANGES_URI, LAW_URI)}) since 2017 are listed on pages of their own (from {LAW_CHANGES_SPLIT_YEAR}, and [2017 to {LAW_CHANGES_SPLIT_YEAR - 1}]({rel(LAW_CHANGES_OLDER_URI, LAW_URI)})).\n",
         "## Provisions\n",
     ]
     for act_id, act in project.law.acts.items():
@@ -768,25 +774,45 @@ def law_change_statement(project: Project, change_id: str, page_uri: str) -> str
     if not change.position:
         raise ValueError(f"change '{change_id}' in law-changes.yml has no position to show")
     checked = change.checked_on or change.read_on
-    link = f"[Sources and status, checked {long_date(checked)}]({rel(LAW_CHANGES_URI + '#' + change.id, page_uri)})"
+    link = f"[Sources and status, checked {long_date(checked)}]({rel(change_page(change) + '#' + change.id, page_uri)})"
     return f"{one_line(change.position)} ({link}.)"
 
 
-def law_changes_page(project: Project) -> str:
-    """The "Changes in the law" page: every entry of law-changes.yml, newest
-    first, grouped by the year it came into force (changes not yet in force
-    first). Each says what changed, the instrument, when it came into force
-    (or that it is not in force, as at the day that was checked), which
+def change_page(change) -> str:
+    """The page that lists a change of law-changes.yml: LAW_CHANGES_OLDER_URI
+    for a change in force before LAW_CHANGES_SPLIT_YEAR, else LAW_CHANGES_URI
+    (a change not in force, or not confirmed, included)."""
+    date = change.in_force_date
+    return LAW_CHANGES_OLDER_URI if date is not None and date.year < LAW_CHANGES_SPLIT_YEAR else LAW_CHANGES_URI
+
+
+def law_changes_page(project: Project, uri: str = LAW_CHANGES_URI) -> str:
+    """One of the two "Changes in the law" pages (`uri`: LAW_CHANGES_URI or
+    LAW_CHANGES_OLDER_URI, see change_page): its entries of law-changes.yml,
+    newest first, grouped by the year each came into force (changes not yet in
+    force first). Each says what changed, the instrument, when it came into
+    force (or that it is not in force, as at the day that was checked), which
     cases it applies to, the provisions and pages it affects, and the source
     read."""
-    uri = LAW_CHANGES_URI
     titles = {p.uri: p.title for p in project.pages}
     titles.update({case_uri(m.id): f"Case study {m.id}" for _, m in project.case_study_ids.values()})
-    changes = project.law.changes.changes if project.law.changes else []
-    out = [
-        _front("Changes in the law", "Changes in the law this guidance covers since the 2017 inspection, newest first, with when each applies."),
-        "# Changes in the law\n",
-        "This page lists the changes in the law that this guidance covers, made since the 2017 inspection, newest first.",
+    changes = [c for c in (project.law.changes.changes if project.law.changes else []) if change_page(c) == uri]
+    first = LAW_CHANGES_SPLIT_YEAR
+    if uri == LAW_CHANGES_URI:
+        out = [
+            _front("Changes in the law", "Changes in the law this guidance covers since the 2017 inspection, newest first, with when each applies."),
+            "# Changes in the law\n",
+            f"This page lists the changes in the law that this guidance covers, newest first: those not yet in force and those in force from {first}.",
+            f"Changes in force from 2017 to {first - 1} are on [Changes in the law, 2017 to {first - 1}]({rel(LAW_CHANGES_OLDER_URI, uri)}).",
+        ]
+    else:
+        out = [
+            _front(f"Changes in the law, 2017 to {first - 1}", f"Changes in the law this guidance covers that came into force from the 2017 inspection to {first - 1}, newest first."),
+            f"# Changes in the law, 2017 to {first - 1}\n",
+            f"This page lists the changes in the law that this guidance covers that came into force from the 2017 inspection to the end of {first - 1}, newest first.",
+            f"Later changes, and those not yet in force, are on [Changes in the law]({rel(LAW_CHANGES_URI, uri)}).",
+        ]
+    out += [
         "Each entry says when the change came into force, which cases it applies to, and which pages of the guidance it affects.",
         "A change that is not in force, or whose commencement we could not confirm at a primary source, says so, with the date that was checked.",
         f"For every provision the guidance relies on, see [Provisions and cases]({rel(LAW_URI, uri)}).\n",

@@ -211,16 +211,23 @@ def test_a_source_must_be_an_https_address():
 
 
 def test_the_changes_page_lists_changes_newest_first_by_year(tmp_path):
+    """Two pages, split by the year a change came into force
+    (render.LAW_CHANGES_SPLIT_YEAR), each linking to the other."""
     project = load_project(assemble(tmp_path / "site"))
-    page = render.law_changes_page(project)
-    headings = [line for line in page.splitlines() if line.startswith("#")]
-    assert headings == [
+    latest = render.law_changes_page(project, render.LAW_CHANGES_URI)
+    earlier = render.law_changes_page(project, render.LAW_CHANGES_OLDER_URI)
+    assert [line for line in latest.splitlines() if line.startswith("#")] == [
         "# Changes in the law",
         "## Not in force, or not confirmed in force",
         "### Not in force: A change not yet in force {#fixture-not-yet}",
+    ]
+    assert [line for line in earlier.splitlines() if line.startswith("#")] == [
+        f"# Changes in the law, 2017 to {render.LAW_CHANGES_SPLIT_YEAR - 1}",
         "## 2017",
         "### 3 April 2017: The maximum for stalking involving fear of violence rises to 10 years {#pca2017-stalking-maximum}",
     ]
+    assert "](law-changes-earlier.md)" in latest and "](law-changes.md)" in earlier
+    page = latest + earlier
     assert "- **In force:** Not in force as at 1 November 2026" in page
     assert "- **Provisions:** [PHA s.4A](https://www.legislation.gov.uk/ukpga/1997/40/section/4A)" in page
     assert "- **Pages affected:** [The whole history](history.md)" in page
@@ -264,13 +271,30 @@ def test_the_real_register_of_changes_is_newest_first_and_builds_into_the_menu()
     project = real_project()
     assert project.law.change_errors == [] and project.law.changes.changes
     dates = [c.in_force_date for c in project.law.changes.changes if c.in_force_date]
-    page = render.law_changes_page(project)
+    page = render.law_changes_page(project, render.LAW_CHANGES_URI) + render.law_changes_page(project, render.LAW_CHANGES_OLDER_URI)
     shown = [line for line in page.splitlines() if line.startswith("### ")]
     assert len(shown) == len(project.law.changes.changes)
     positions = [page.index(f"{{#{c.id}}}") for c in sorted(
         (c for c in project.law.changes.changes if c.in_force_date), key=lambda c: c.in_force_date, reverse=True)]
     assert positions == sorted(positions) and dates
-    assert "law-changes.md" in (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "law-changes.md" in nav and "law-changes-earlier.md" in nav
+
+
+def test_a_change_is_linked_on_the_page_that_lists_it(tmp_path):
+    """The law_change macro's link and the feed's address name the page of
+    the change's year (render.change_page)."""
+    from macros import feeds
+
+    site = assemble(tmp_path / "site")
+    register = site / "law-changes.yml"
+    register.write_text(register.read_text().replace("  in_force: not in force\n", "  in_force: 2017-05-01\n"))
+    project = load_project(site)
+    assert project.law.change_errors == []
+    assert "](law-changes-earlier.md#fixture-not-yet)" in render.law_change_statement(project, "fixture-not-yet", "history.md")
+    feed = feeds.law_changes(project, "https://example.org/")
+    assert b"https://example.org/law-changes-earlier/#fixture-not-yet" in feed
+    assert b"https://example.org/law-changes/#" not in feed
 
 
 def test_the_general_limit_goes_by_the_date_of_conviction():
