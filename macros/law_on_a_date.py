@@ -148,10 +148,12 @@ def rows(project: Project) -> list[dict]:
 
 def rules(project: Project) -> list[dict]:
     """The conviction rules (magistrates' powers, the suspended-sentence
-    presumption), each with its periods by date of conviction."""
+    presumption, the limit on deferring sentence), each with what applied
+    before its first period (`before_first`, or None) and its periods by date
+    of conviction."""
     found = project.law.provisions.conviction_rules if project.law.provisions else []
     return [{
-        "id": r.id, "title": r.title, "applies_to": r.applies_to,
+        "id": r.id, "title": r.title, "applies_to": r.applies_to, "before_first": r.before_first,
         "periods": [{"from": _iso(p.convicted_from), "before": _iso(p.convicted_before), "rule": p.rule, "by": p.changed_by}
                     for p in r.periods],
     } for r in found]

@@ -156,6 +156,35 @@ def test_the_order_available_goes_by_the_date_of_conviction(law_page, site_url, 
         assert "pilot areas" in row["cells"][1], row["cells"][1]  # where a piloted order applied
 
 
+SA_2026_S5 = LEG + "ukpga/2026/2/section/5"  # read: Sentencing Code s.5(2), (2A); in force 22 March 2026 (s.49(4))
+PCCSA_S1 = LEG + "ukpga/2000/6/section/1"  # read: s.1(3), not more than six months
+SA_2026_S1 = LEG + "ukpga/2026/2/section/1"  # read: ss.264A, 277A, convictions on or after 22 March 2026
+SI_2024_1067 = LEG + "uksi/2024/1067/made"  # general limit 12 months from 18 November 2024
+# (date of conviction, rule id, pattern of what the page says, sources)
+RULE_DATES = [
+    ("2019-06-01", "deferment-limit", r"^Deferment was under the Powers of Criminal Courts \(Sentencing\) Act 2000, s\.1, "
+                                      r"for at most 6 months", [PCCSA_S1, SA_2]),
+    ("2026-03-21", "deferment-limit", r"^Up to 6 months after", [SA_2026_S5]),
+    ("2026-03-22", "deferment-limit", r"^Up to 12 months after", [SA_2026_S5]),
+    ("2026-03-21", "suspended-sentence-presumption", r"^No presumption", [SA_2026_S1]),
+    ("2026-03-22", "suspended-sentence-presumption", r"^The court must suspend", [SA_2026_S1]),
+    ("2024-11-17", "general-limit-either-way", r"^6 months", [SI_2024_1067]),
+    ("2024-11-18", "general-limit-either-way", r"^12 months", [SI_2024_1067]),
+]
+
+
+@pytest.mark.parametrize("conviction, rule, said, sources", RULE_DATES, ids=[f"{r[1]}-{r[0]}" for r in RULE_DATES])
+def test_what_the_date_of_conviction_changes(law_page, site_url, conviction, rule, said, sources):
+    """The rules that go by the date of conviction, against the legislation;
+    before a rule's first period the page says what applied then
+    (`before_first`), not that nothing did."""
+    answer(law_page, site_url, "2019-01-01", conviction)
+    text = law_page.evaluate(f"document.querySelector('#law-date-result li[data-rule={rule}]')?.textContent")
+    assert text, f"no line for {rule}"
+    shown = text.split(": ", 1)[1]
+    assert re.search(said, shown), f"{rule}, convicted {conviction}: {shown}"
+
+
 def test_each_row_links_to_the_text_on_that_date_the_guidance_and_its_entry(law_page, site_url):
     answer(law_page, site_url, "2016-06-01")
     links = law_page.evaluate("""() => [...document.querySelectorAll('#law-date-result tbody tr[data-cite="PHA s.4A"] a')]

@@ -97,8 +97,10 @@
       });
       if (found) return {rule: rule, text: found.rule + (found.by ? " (" + found.by + ")" : "")};
       var first = rule.periods[0];
-      return {rule: rule, text: isDate(first.from) && conviction < first.from
-        ? "Did not apply: it applies to convictions on or after " + long(first.from) : NOT_CONFIRMED};
+      if (!(isDate(first.from) && conviction < first.from)) return {rule: rule, text: NOT_CONFIRMED};
+      return {rule: rule, text: rule.before_first
+        ? rule.before_first + " (convictions before " + long(first.from) + ")"
+        : "Did not apply: it applies to convictions on or after " + long(first.from)};
     });
   }
 
