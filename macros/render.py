@@ -28,8 +28,18 @@ LAW_CHANGES_OLDER_URI = "law-changes-earlier.md"  # and those in force before it
 # into force, so that each stays within the 100 KB first-visit budget (one
 # page of 63 changes moved 102 KB on 7 December 2026).
 LAW_CHANGES_SPLIT_YEAR = 2024
-LAW_SOURCES_URI = "law-sources.md"  # where and when each provision was read: Acts from 2000
+LAW_SOURCES_URI = "law-sources.md"  # where and when each provision was read: Acts from 2020
+LAW_SOURCES_MIDDLE_URI = "law-sources-2000-2019.md"  # Acts from 2000 to 2019
 LAW_SOURCES_OLDER_URI = "law-sources-before-2000.md"  # and Acts before 2000, and other documents
+# The "Where the law data was read" pages, newest first: (page, first year of
+# the Acts it holds, or None for all the rest, what it holds). Split so that
+# each stays within the 100 KB first-visit budget (one page of the Acts from
+# 2000 moved 101 KB on 7 December 2026).
+LAW_SOURCES_PAGES = (
+    (LAW_SOURCES_URI, 2020, "Acts from 2020"),
+    (LAW_SOURCES_MIDDLE_URI, 2000, "Acts from 2000 to 2019"),
+    (LAW_SOURCES_OLDER_URI, None, "Acts before 2000 and other documents"),
+)
 PRINT_URI = "print.md"
 LAW_ON_A_DATE_URI = "law-on-a-date.md"  # macros/law_on_a_date.py
 
@@ -406,8 +416,7 @@ def reference_pages(project: Project) -> dict[str, str]:
             GLOSSARY_URI: glossary_page(project),
             WHATS_NEW_URI: whats_new_page(project),
             LAW_URI: law_page(project),
-            LAW_SOURCES_URI: law_sources_page(project, LAW_SOURCES_URI),
-            LAW_SOURCES_OLDER_URI: law_sources_page(project, LAW_SOURCES_OLDER_URI),
+            **{uri: law_sources_page(project, uri) for uri, _, _ in LAW_SOURCES_PAGES},
             LAW_CHANGES_URI: law_changes_page(project, LAW_CHANGES_URI),
             LAW_CHANGES_OLDER_URI: law_changes_page(project, LAW_CHANGES_OLDER_URI),
             LAW_ON_A_DATE_URI: law_on_a_date_page(project),
@@ -587,13 +596,12 @@ def law_page(project: Project) -> str:
             text += f". Commenced by {provision.commenced_by}"
         return text
 
-    sources = rel(LAW_SOURCES_URI, LAW_URI)
     out = [
         _front("Provisions and cases", "Every Act, section and case this guidance relies on, with a link to its text."),
         "# Provisions and cases\n",
         "This page lists every provision and every case the guidance relies on, with a link to the text.",
         "For each provision it gives when it came into force, or that it is not in force as at the day that was checked.",
-        f"Two pages, [Where the law data was read: Acts from 2000]({sources}) and [Acts before 2000 and other documents]({rel(LAW_SOURCES_OLDER_URI, LAW_URI)}), give for each provision the sources read, when, and notes on how the dates were found; each case below gives its own.",
+        f"The pages \"Where the law data was read\" ({law_sources_links(LAW_URI)}) give for each provision the sources read, when, and notes on how the dates were found; each case below gives its own.",
     ]
     out.append("Where the day a provision came into force could not be found, it says so and gives a day on which it is known to be in force.")
     out += [
@@ -633,34 +641,41 @@ def law_page(project: Project) -> str:
 
 
 def law_sources_uri(act) -> str:
-    """Which of the two "Where the law data was read" pages holds an Act: an
-    Act of 2000 or later (by the year its title ends with) on the first, any
-    other Act or document on the second. Two pages, because the notes and
-    sources of every provision on one page move more than the first-visit
-    budget (100 KB compressed)."""
+    """Which of the "Where the law data was read" pages (LAW_SOURCES_PAGES)
+    holds an Act: by the year its title ends with; an Act or document with no
+    year goes on the last. Several pages, because the notes and sources of
+    every provision on one page move more than the first-visit budget (100 KB
+    compressed)."""
     year = re.search(r"(\d{4})$", act.title)
-    return LAW_SOURCES_URI if year and int(year.group(1)) >= 2000 else LAW_SOURCES_OLDER_URI
+    for uri, first, _ in LAW_SOURCES_PAGES:
+        if first is None or (year and int(year.group(1)) >= first):
+            return uri
+    return LAW_SOURCES_OLDER_URI
+
+
+def law_sources_links(from_uri: str, leave_out: str = "") -> str:
+    """Links to the "Where the law data was read" pages, newest first, from
+    the page `from_uri`, without `leave_out`: "[Acts from 2020](...), ..."."""
+    return ", ".join(f"[{what}]({rel(uri, from_uri)})" for uri, _, what in LAW_SOURCES_PAGES if uri != leave_out)
 
 
 def law_sources_page(project: Project, uri: str) -> str:
-    """One of the two pages that say where and when each provision in the law
+    """One of the pages that say where and when each provision in the law
     data was read, with the notes on how its dates and maxima were found: the
     audit trail behind "Provisions and cases" (which keeps each case's
     sources), one table per Act under the heading that page gives it, so it
-    links to each Act's table. `uri`: LAW_SOURCES_URI (Acts from 2000) or
-    LAW_SOURCES_OLDER_URI (earlier Acts and other documents)."""
+    links to each Act's table. `uri`: one of LAW_SOURCES_PAGES."""
     from .law import label
 
-    newer = uri == LAW_SOURCES_URI
-    title = "Where the law data was read: Acts from 2000" if newer else "Where the law data was read: Acts before 2000 and other documents"
-    other = LAW_SOURCES_OLDER_URI if newer else LAW_SOURCES_URI
+    what = next(w for u, _, w in LAW_SOURCES_PAGES if u == uri)
+    title = f"Where the law data was read: {what}"
     out = [
         _front(title, "The sources read for every provision the guidance relies on, and when."),
         f"# {title}\n",
         f"This page shows, for each provision on [Provisions and cases]({rel(LAW_URI, uri)}), the addresses that were read and the day they were read.",
         "The notes say how each date and maximum was found, and anything a reader should know about the source.",
         "Use it to check a statement of the law for yourself, or to repeat the check at the next review.",
-        f"[{'Acts before 2000 and other documents' if newer else 'Acts from 2000'}]({rel(other, uri)}) are on a page of their own.\n",
+        f"The other Acts are on pages of their own: {law_sources_links(uri, leave_out=uri)}.\n",
     ]
     for act_id, act in project.law.acts.items():
         if not act.provisions or law_sources_uri(act) != uri:
@@ -915,7 +930,7 @@ def law_on_a_date_page(project: Project) -> str:
         LAW_ON_A_DATE_FORM,
         "## Every period of every provision\n",
         "These tables hold everything the page works from, for every date the data covers.",
-        f"Where each provision was read is on the pages [Where the law data was read: Acts from 2000]({rel(LAW_SOURCES_URI, URI)}) and [Acts before 2000 and other documents]({rel(LAW_SOURCES_OLDER_URI, URI)}).\n",
+        f"Where each provision was read is on the pages \"Where the law data was read\": {law_sources_links(URI)}.\n",
     ]
     for row in info["rows"]:
         out.append(f"### {row['cite']}: {row['name']} {{#{row['id']}}}\n")

@@ -311,7 +311,7 @@ def test_where_the_law_data_was_read_gives_every_provisions_sources(built_site):
     targets = [h.removeprefix("../") for h in law.xpath("//article//h3/following-sibling::p[1]/a/@href") if "law-sources" in h]
     assert len(targets) == len(acts), "each Act links to where its provisions were read"
     seen = 0
-    for uri in ("law-sources.md", "law-sources-before-2000.md"):
+    for uri, _, _ in render.LAW_SOURCES_PAGES:
         page = built(built_site, uri)
         tables = page.xpath("//article//table")
         here = [a for a in acts if render.law_sources_uri(a) == uri]

@@ -31,7 +31,7 @@ CODES: dict[str, str] = {
     "anchor-removed": "A heading id recorded in anchors.lock.json (published, so perhaps bookmarked) no longer exists.",
     "anchor-owner": "A heading id recorded in anchors.lock.json now belongs to another heading: a new heading with the same text, added above the one it was published for, takes its id (the old one gets '_1').",
     "not-in-nav": "A guidance page is not in the navigation in mkdocs.yml.",
-    "reserved-address": "A guidance page sits where the build writes its own pages: in `docs/recommendations/` or `docs/case-studies/`, or at `glossary.md`, `whats-new.md`, `law.md`, `law-sources.md`, `law-sources-before-2000.md`, `law-changes.md`, `law-on-a-date.md` or `print.md`. It would be replaced, or left out of the menu.",
+    "reserved-address": "A guidance page sits where the build writes its own pages: in `docs/recommendations/` or `docs/case-studies/`, or at `glossary.md`, `whats-new.md`, `law.md`, `law-sources.md`, `law-sources-2000-2019.md`, `law-sources-before-2000.md`, `law-changes.md`, `law-changes-earlier.md`, `law-on-a-date.md` or `print.md`. It would be replaced, or left out of the menu.",
     "build-warning": "MkDocs warned while reading the pages; the strict build stops on any warning.",
     "insecure-link": "An external link uses http instead of https.",
     "external-image": "An image is loaded from another site, which the content security policy blocks.",

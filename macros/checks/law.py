@@ -296,7 +296,7 @@ def check_legislation_links(project: Project, facts: dict) -> list[Problem]:
     by_path = {act.legislation: act_id for act_id, act in law.acts.items() if act.legislation}
     out = []
     for uri, page in facts.items():
-        if uri in (render.PRINT_URI, render.LAW_CHANGES_URI, render.LAW_CHANGES_OLDER_URI, render.LAW_URI, render.LAW_SOURCES_URI, render.LAW_SOURCES_OLDER_URI):
+        if uri in (render.PRINT_URI, render.LAW_CHANGES_URI, render.LAW_CHANGES_OLDER_URI, render.LAW_URI, render.LAW_SOURCES_URI, render.LAW_SOURCES_MIDDLE_URI, render.LAW_SOURCES_OLDER_URI):
             continue
         for link in page.links:
             match = LEGISLATION_LINK.match(link.target)

@@ -17,7 +17,7 @@ from ..main import macro_names
 from ..pipeline import IN_RAW_HTML, INLINE, did_you_mean, right_form, DELIMITER_ERRORS
 from ..project import Project
 from .. import render
-from ..render import GLOSSARY_URI, LAW_CHANGES_OLDER_URI, LAW_CHANGES_URI, LAW_ON_A_DATE_URI, LAW_SOURCES_OLDER_URI, LAW_SOURCES_URI, LAW_URI, PRINT_URI, WHATS_NEW_URI
+from ..render import GLOSSARY_URI, LAW_CHANGES_OLDER_URI, LAW_CHANGES_URI, LAW_ON_A_DATE_URI, LAW_SOURCES_MIDDLE_URI, LAW_SOURCES_OLDER_URI, LAW_SOURCES_URI, LAW_URI, PRINT_URI, WHATS_NEW_URI
 from .catalogue import problem
 from .common import DATE_FIX, bad_date, field_line, known_ids, schema_problems
 
@@ -112,7 +112,7 @@ def check_changelog(project: Project) -> list[Problem]:
 # the case studies; mkdocs.yml's not_in_nav leaves their pages out of the menu),
 # and the pages it writes at the top of docs/.
 GENERATED_FOLDERS = ("recommendations/", "case-studies/")
-GENERATED_PAGES = (GLOSSARY_URI, WHATS_NEW_URI, LAW_URI, LAW_SOURCES_URI, LAW_SOURCES_OLDER_URI, LAW_CHANGES_URI, LAW_CHANGES_OLDER_URI, LAW_ON_A_DATE_URI, PRINT_URI)
+GENERATED_PAGES = (GLOSSARY_URI, WHATS_NEW_URI, LAW_URI, LAW_SOURCES_URI, LAW_SOURCES_MIDDLE_URI, LAW_SOURCES_OLDER_URI, LAW_CHANGES_URI, LAW_CHANGES_OLDER_URI, LAW_ON_A_DATE_URI, PRINT_URI)
 
 
 def check_pages(project: Project) -> list[Problem]:
