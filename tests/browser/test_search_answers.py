@@ -286,13 +286,15 @@ def index_text(built_site):
 # Read from the site: "changed route gym" is the evidence of a changed
 # daily life that proves serious alarm or distress (PHA s.4A(1)(b)(ii)): the
 # facts of CS-05 (the only section with all three words), the sections on
-# proving it in charging, trial and working with the police, and CS-11 (a
-# s.4A(1)(b)(ii) charge). Before, about/ and bail-and-updates/ came first.
+# proving it in charging, trial and working with the police, CS-11 (a
+# s.4A(1)(b)(ii) charge) and the victim personal statement, which records
+# "changes to routine" (victims/, listed since its section grew on 7 December
+# 2026). Before, about/ and bail-and-updates/ came first.
 MULTI_WORD = [
     ("tracker on car", ["tracker", "car"], ["charging/"]),
     ("which charge stalking", ["charg", "stalk"], ["charging/"]),
     ("changed route gym", ["chang", "route", "gym"],
-     ["case-studies/cs-05/", "working-with-police/", "case-studies/cs-11/", "trial/", "charging/"]),
+     ["case-studies/cs-05/", "working-with-police/", "case-studies/cs-11/", "trial/", "victims/", "charging/"]),
 ]
 
 
